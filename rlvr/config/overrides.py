@@ -1,0 +1,57 @@
+"""Normalise command-line overrides before Hydra parses them.
+
+Two things users type that Hydra's grammar rejects are made to work here:
+
+* ``reward.reward_functions[0].params.correct_reward=5.0`` — Hydra spells list indices as ``.0``.
+* ``train.beta=0.1`` when the YAML does not list ``beta`` — Hydra's struct mode would demand ``+``.
+
+Component nodes are *open*: every ``<node>.<key>=value`` override is rewritten to Hydra's force-add
+form ``++<node>.<key>=value``. Deciding which keys are valid is the job of
+:func:`rlvr.config.validate.validate_config`, which checks them against the component's real
+signature (and ``trl.GRPOConfig``'s fields for ``train``) and suggests the closest valid key.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: The config nodes that hold a component; their keys are validated, not struct-checked by Hydra.
+COMPONENT_NODES = ("data", "model", "train", "reward", "eval", "observer", "prompts")
+
+_INDEX = re.compile(r"\[(\d+)\]")
+_OVERRIDE = re.compile(r"^(?P<prefix>\+\+|\+|~)?(?P<key>[A-Za-z_][\w.\[\]/@-]*)(?P<rest>=.*|)$", re.S)
+
+
+def normalise_override(arg: str) -> str:
+    """Rewrite one override; anything that is not a component-node key override is returned unchanged."""
+    if arg.startswith("-"):
+        return arg
+    match = _OVERRIDE.match(arg)
+    if not match or not match.group("rest"):
+        return arg
+    key = _INDEX.sub(r".\1", match.group("key"))
+    root = key.split(".", 1)[0]
+    if "." not in key or root not in COMPONENT_NODES:
+        return arg
+    prefix = match.group("prefix") or "++"
+    if prefix == "+":  # '+' fails when the key exists; '++' adds or replaces, which is what users mean.
+        prefix = "++"
+    return f"{prefix}{key}{match.group('rest')}"
+
+
+def normalise_overrides(args: list[str]) -> list[str]:
+    """Normalise every override in an argv-style list (flags such as ``-m`` and ``--cfg`` pass through)."""
+    out: list[str] = []
+    skip_next = False
+    for arg in args:
+        if skip_next:  # the value of '--cfg job', '-p train', '--config-name x' is not an override
+            out.append(arg)
+            skip_next = False
+            continue
+        if arg in ("--cfg", "-c", "--package", "-p", "--config-name", "-cn", "--config-path", "-cp",
+                   "--config-dir", "-cd", "--info", "-i"):
+            skip_next = arg not in ("--info", "-i")
+            out.append(arg)
+            continue
+        out.append(normalise_override(arg))
+    return out

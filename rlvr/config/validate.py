@@ -1,0 +1,107 @@
+"""Validate a composed config without building anything, and report every problem at once.
+
+For each component node: resolve interpolations, import its ``_target_`` (our component modules
+import torch/transformers lazily, so this is cheap), bind the node's keys to the target's signature
+(``inspect.signature(...).bind``), then ask the component for its own rules through an optional
+``config_issues(prefix, kwargs)`` static method. Rules therefore live next to the code they protect.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
+
+from rlvr.config.build import locate_target
+from rlvr.config.errors import ConfigIssue, ConfigValidationError, unknown_key_issue
+from rlvr.config.overrides import COMPONENT_NODES
+
+
+def validate_config(cfg: DictConfig, modes: Iterable[str] = ("train",)) -> None:
+    """Raise :class:`ConfigValidationError` listing all issues in ``cfg``; return quietly when it is valid."""
+    issues = collect_issues(cfg, modes)
+    if issues:
+        raise ConfigValidationError(issues)
+
+
+def collect_issues(cfg: DictConfig, modes: Iterable[str] = ("train",)) -> list[ConfigIssue]:
+    """All issues in ``cfg``; an empty list means it is valid."""
+    modes = list(modes)
+    issues: list[ConfigIssue] = []
+    mode = cfg.get("mode", "train")
+    if mode not in modes:
+        issues.append(ConfigIssue("mode", mode, f"unknown mode; known modes: {', '.join(modes)}",
+                                  f"use one of mode={'|'.join(modes)}"))
+    for name in COMPONENT_NODES:
+        issues.extend(_node_issues(cfg, name))
+    return issues
+
+
+def _node_issues(cfg: DictConfig, name: str) -> list[ConfigIssue]:
+    node = cfg.get(name)
+    if not isinstance(node, DictConfig):
+        return [ConfigIssue(name, node, "component node is missing or not a mapping",
+                            f"restore the '{name}' group in conf/config.yaml's defaults list")]
+    try:
+        kwargs: dict[str, Any] = OmegaConf.to_container(node, resolve=True)  # type: ignore[assignment]
+    except OmegaConfBaseException as err:
+        key = f"{name}.{err.full_key}" if getattr(err, "full_key", None) else name
+        return [ConfigIssue(key, None, f"cannot resolve interpolation ({err.msg})",
+                            "fix the ${...} reference or set the value directly")]
+    target_path = kwargs.pop("_target_", None)
+    if not target_path:
+        return [ConfigIssue(f"{name}._target_", None, "every component node needs a _target_",
+                            f"set {name}._target_ to the class that builds the {name} component")]
+    target, issue = target_or_issue(f"{name}._target_", target_path)
+    if issue:
+        return [issue]
+    return bind_issues(name, target, kwargs, what=target_path) + own_rule_issues(name, target, kwargs)
+
+
+def target_or_issue(key: str, path: Any) -> tuple[Any, ConfigIssue | None]:
+    """Import ``path``; on failure return an issue naming the key, the value and the fix."""
+    if not isinstance(path, str):
+        return None, ConfigIssue(key, path, "_target_ must be a dotted import path", "use package.module.Name")
+    try:
+        return locate_target(path), None
+    except Exception as err:  # hydra wraps ImportError/AttributeError in its own types
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        return None, ConfigIssue(key, path, f"cannot import it ({reason})",
+                                 "check the dotted path and that its package is installed")
+
+
+def bind_issues(prefix: str, target: Any, kwargs: dict[str, Any], what: str) -> list[ConfigIssue]:
+    """Bind ``kwargs`` to ``target``'s signature; unknown keys get a 'did you mean' suggestion."""
+    try:
+        signature = inspect.signature(target)
+    except (TypeError, ValueError):
+        return []
+    params = signature.parameters
+    accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    issues = []
+    named = [n for n, p in params.items() if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+    if not accepts_any:
+        for key in kwargs:
+            if key not in params:
+                issues.append(unknown_key_issue(prefix, key, kwargs[key], named, what))
+    known = {k: v for k, v in kwargs.items() if k in params or accepts_any}
+    try:
+        signature.bind(**known)
+    except TypeError as err:
+        missing = [n for n in named if params[n].default is inspect.Parameter.empty and n not in kwargs]
+        for key in missing:
+            issues.append(ConfigIssue(f"{prefix}.{key}", None, f"required by {what} but not set",
+                                      f"set {prefix}.{key}=<value>"))
+        if not missing:
+            issues.append(ConfigIssue(prefix, None, f"arguments do not fit {what} ({err})",
+                                      "compare the node's keys with the target's signature"))
+    return issues
+
+
+def own_rule_issues(prefix: str, target: Any, kwargs: dict[str, Any]) -> list[ConfigIssue]:
+    """Component-specific rules, declared by the component as ``config_issues(prefix, kwargs)``."""
+    check = getattr(target, "config_issues", None)
+    return list(check(prefix, kwargs)) if callable(check) else []

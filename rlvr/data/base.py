@@ -1,0 +1,114 @@
+"""What every data component shares: the splits container, file/hub reading, sizing and carving.
+
+A data component is a class whose constructor takes its YAML keys and whose ``load(prompt)`` returns
+:class:`DataSplits`: ``datasets.Dataset`` objects with at least ``prompt`` (built by the prompt
+component) and ``answer`` (the normalised gold answer the rewards compare against). Extra columns
+travel to the reward functions, which can name them as arguments.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rlvr.config.errors import ConfigIssue
+from rlvr.paths import is_package_path, missing_path_problem, resolve_path
+
+if TYPE_CHECKING:
+    from datasets import Dataset
+
+SUPPORTED_SUFFIXES = (".json", ".jsonl", ".parquet", ".csv")
+
+
+@dataclass
+class DataSplits:
+    """Train and held-out rows, plus facts about where they came from (for the observer)."""
+
+    train: Dataset
+    eval: Dataset | None
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def read_records(path_value: str) -> list[dict[str, Any]]:
+    """Rows of a local JSON (list of objects), JSONL, parquet or CSV file; errors name the file (and line)."""
+    path = resolve_path(path_value)
+    if not path.is_file():
+        raise FileNotFoundError(f"data file {path_value!r} not found (resolved to {path}); check data.path")
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        rows = []
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as err:
+                    raise ValueError(f"{path}:{lineno}: malformed JSON line ({err.msg})") from err
+        return rows
+    if suffix == ".json":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as err:
+            raise ValueError(f"{path}:{err.lineno}: malformed JSON ({err.msg})") from err
+        return data if isinstance(data, list) else data.get("data", [data])
+    if suffix in (".parquet", ".csv"):
+        from datasets import load_dataset
+
+        return load_dataset(suffix[1:], data_files=str(path), split="train").to_list()
+    raise ValueError(f"{path}: unsupported data file type {suffix!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}")
+
+
+def read_hub_split(hub_id: str, hub_config: str | None, split: str, revision: str | None) -> list[dict[str, Any]]:
+    """Rows of one split of a hub dataset; when the hub is unreachable, say how to use local files instead."""
+    from datasets import load_dataset
+
+    try:
+        return load_dataset(hub_id, hub_config, split=split, revision=revision).to_list()
+    except Exception as err:
+        raise RuntimeError(
+            f"could not load split {split!r} of hub dataset {hub_id!r} (config {hub_config!r}): {err}. "
+            "Offline? Point data.path (and data.eval_path) at local JSON/JSONL/parquet/CSV files instead."
+        ) from err
+
+
+def take(rows: list[dict[str, Any]], limit: int | None, seed: int) -> list[dict[str, Any]]:
+    """A seeded random subset of at most ``limit`` rows (all rows, in order, when limit is None)."""
+    if limit is None or limit >= len(rows):
+        return rows
+    import random
+
+    picked = sorted(random.Random(seed).sample(range(len(rows)), limit))
+    return [rows[i] for i in picked]
+
+
+def carve_holdout(rows: list[dict[str, Any]], size: int, seed: int) -> tuple[list[dict], list[dict]]:
+    """Split ``size`` seeded random rows off ``rows`` as a held-out set: (remaining, held_out)."""
+    import random
+
+    size = min(size, len(rows) // 2)
+    held = set(random.Random(seed).sample(range(len(rows)), size))
+    return [r for i, r in enumerate(rows) if i not in held], [r for i, r in enumerate(rows) if i in held]
+
+
+def to_dataset(rows: list[dict[str, Any]]) -> Dataset:
+    from datasets import Dataset
+
+    return Dataset.from_list(rows)
+
+
+def path_issues(prefix: str, kwargs: dict[str, Any], keys: tuple[str, ...] = ("path", "eval_path")) -> list[ConfigIssue]:
+    """Issues for local data paths that do not exist (checked at validation time, before any loading)."""
+    issues = []
+    for key in keys:
+        value = kwargs.get(key)
+        if value is None:
+            continue
+        problem = missing_path_problem(str(value))
+        if problem:
+            fix = "install the package named above" if is_package_path(str(value)) else "fix the path"
+            issues.append(ConfigIssue(f"{prefix}.{key}", value, problem, fix))
+        elif not is_package_path(str(value)) and Path(str(value)).suffix.lower() not in SUPPORTED_SUFFIXES:
+            issues.append(ConfigIssue(f"{prefix}.{key}", value, "unsupported file type",
+                                      f"use one of {', '.join(SUPPORTED_SUFFIXES)}"))
+    return issues

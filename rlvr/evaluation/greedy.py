@@ -1,0 +1,90 @@
+"""Greedy-decoding accuracy on the held-out split, before and after training.
+
+Correctness uses :func:`rlvr.answers.is_correct` — the same extraction and number matching as the
+``numeric_correctness`` reward — so "accuracy" means what the training signal means.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from rlvr.answers import DEFAULT_STRATEGIES, extract_answer, is_correct, unknown_strategies
+from rlvr.config.errors import ConfigIssue
+
+
+def render_prompt(prompt: Any, tokenizer: Any) -> str:
+    """Text the model is conditioned on: chat messages through the chat template, plain strings as is."""
+    if isinstance(prompt, str):
+        return prompt
+    return tokenizer.apply_chat_template(list(prompt), add_generation_prompt=True, tokenize=False)
+
+
+class GreedyAccuracy:
+    """Greedy generation on up to ``max_samples`` eval rows; reports accuracy and per-sample records."""
+
+    def __init__(
+        self,
+        enabled: bool = True,
+        before_training: bool = True,
+        after_training: bool = True,
+        max_samples: int | None = 200,
+        batch_size: int = 16,
+        max_new_tokens: int = 512,
+        strategies: Sequence[str] = DEFAULT_STRATEGIES,
+        tolerance: float = 1e-6,
+    ):
+        self.enabled = enabled
+        self.before_training = before_training and enabled
+        self.after_training = after_training and enabled
+        self.max_samples = max_samples
+        self.batch_size = batch_size
+        self.max_new_tokens = max_new_tokens
+        self.strategies = list(strategies)
+        self.tolerance = tolerance
+
+    def evaluate(self, model: Any, tokenizer: Any, dataset: Any, tag: str) -> dict[str, Any]:
+        """Accuracy report for ``dataset`` (rows with ``prompt`` and ``answer``); ``tag`` labels it."""
+        import torch
+
+        rows = dataset.select(range(min(len(dataset), self.max_samples or len(dataset))))
+        was_training = model.training
+        model.eval()
+        samples, started = [], time.perf_counter()
+        try:
+            for start in range(0, len(rows), self.batch_size):
+                batch = rows.select(range(start, min(start + self.batch_size, len(rows))))
+                texts = [render_prompt(p, tokenizer) for p in batch["prompt"]]
+                inputs = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
+                with torch.no_grad():
+                    output = model.generate(**inputs, max_new_tokens=self.max_new_tokens, do_sample=False,
+                                            use_cache=True, pad_token_id=tokenizer.pad_token_id)
+                new_tokens = output[:, inputs["input_ids"].shape[1]:]
+                for row, tokens in zip(batch, new_tokens, strict=True):
+                    completion = tokenizer.decode(tokens, skip_special_tokens=True)
+                    samples.append({
+                        "answer": row["answer"],
+                        "completion": completion,
+                        "extracted": extract_answer(completion, self.strategies),
+                        "correct": is_correct(completion, row["answer"], self.strategies, self.tolerance),
+                        "completion_tokens": int((tokens != tokenizer.pad_token_id).sum()),
+                    })
+        finally:
+            model.train(was_training)
+        correct = sum(s["correct"] for s in samples)
+        return {
+            "tag": tag,
+            "accuracy": correct / len(samples) if samples else 0.0,
+            "correct": correct,
+            "total": len(samples),
+            "mean_completion_tokens": sum(s["completion_tokens"] for s in samples) / max(1, len(samples)),
+            "seconds": round(time.perf_counter() - started, 2),
+            "samples": samples,
+        }
+
+    @staticmethod
+    def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
+        bad = unknown_strategies(kwargs.get("strategies") or [])
+        return [ConfigIssue(f"{prefix}.strategies", bad, "unknown extraction strategies",
+                            "use hash, boxed, answer_tag, answer_is, last_number")] if bad else []

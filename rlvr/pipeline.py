@@ -1,0 +1,87 @@
+"""Wiring of the six components into a run. ``run_pipeline.py`` calls :func:`run` after validation.
+
+The train mode: build prompt, data, model, reward, evaluation and observer components from their
+nodes → build ``trl.GRPOTrainer`` → evaluate before training → train → evaluate after → save the
+final model (the LoRA adapter when LoRA is on) → write the eval report → close the observer.
+Everything lands in the run directory (Hydra's output dir).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+
+from rlvr.config import build
+
+
+def write_resolved_config(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
+    """Write ``resolved_config.yaml`` (interpolations resolved) and return it as a plain dict."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / "resolved_config.yaml").write_text(OmegaConf.to_yaml(cfg, resolve=True))
+    return OmegaConf.to_container(cfg, resolve=True)  # type: ignore[return-value]
+
+
+def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row) + "\n")
+
+
+def run_train(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
+    """Train with GRPO and return the eval report (also written to ``eval_report.json``)."""
+    config = write_resolved_config(cfg, run_dir)
+    if cfg.get("seed") is not None:
+        from transformers import set_seed
+
+        set_seed(int(cfg.seed))
+    prompt = build(cfg.prompts)
+    data = build(cfg.data).load(prompt)
+    loaded = build(cfg.model).load()
+    rewards = build(cfg.reward)
+    evaluator = build(cfg.eval)
+    observer = build(cfg.observer)
+    observer.start(run_dir, config)
+    observer.log_metrics({"data": data.info}, step=0, kind="data")
+    report: dict[str, Any] = {"data": data.info, "reward_functions": rewards.names}
+    try:
+        trainer = build(cfg.train).build_trainer(
+            loaded.model, loaded.tokenizer, data.train, rewards.functions, rewards.weights,
+            output_dir=run_dir / "checkpoints", peft_config=loaded.peft_config, callbacks=[observer.callback()])
+
+        def evaluate(tag: str) -> None:
+            if data.eval is None:
+                return
+            result = evaluator.evaluate(trainer.model, loaded.tokenizer, data.eval, tag)
+            _write_jsonl(run_dir / f"eval_samples_{tag}.jsonl", result.pop("samples"))
+            report[tag] = result
+            observer.log_eval(result, step=trainer.state.global_step)
+
+        if evaluator.before_training:
+            evaluate("before")
+        train_output = trainer.train()
+        report["train"] = {"global_step": trainer.state.global_step, "training_loss": train_output.training_loss,
+                           "runtime_s": train_output.metrics.get("train_runtime")}
+        if evaluator.after_training:
+            evaluate("after")
+        final_dir = run_dir / "final_model"
+        trainer.save_model(str(final_dir))
+        loaded.tokenizer.save_pretrained(str(final_dir))
+        report["final_model"] = str(final_dir)
+        (run_dir / "eval_report.json").write_text(json.dumps(report, indent=2))
+        return report
+    finally:
+        observer.finish({f"eval/{tag}/accuracy": report[tag]["accuracy"] for tag in ("before", "after")
+                         if tag in report})
+
+
+#: Modes of ``run_pipeline.py`` (``mode=...``); later modes (check, score, eval) register here.
+MODES: dict[str, Callable[[DictConfig, Path], Any]] = {"train": run_train}
+
+
+def run(cfg: DictConfig, run_dir: Path) -> Any:
+    """Dispatch to the configured mode."""
+    return MODES[cfg.get("mode", "train")](cfg, run_dir)
