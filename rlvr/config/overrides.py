@@ -4,6 +4,8 @@ Two things users type that Hydra's grammar rejects are made to work here:
 
 * ``reward.reward_functions[0].params.correct_reward=5.0`` — Hydra spells list indices as ``.0``.
 * ``train.beta=0.1`` when the YAML does not list ``beta`` — Hydra's struct mode would demand ``+``.
+* ``data_component=finqa`` — the defaults list places the group at a package (``data_component@data``),
+  which Hydra wants repeated in the override; the short form is rewritten to it.
 
 Component nodes are *open*: every ``<node>.<key>=value`` override is rewritten to Hydra's force-add
 form ``++<node>.<key>=value``. Deciding which keys are valid is the job of
@@ -15,8 +17,18 @@ from __future__ import annotations
 
 import re
 
+#: Config group -> the node it fills (conf/config.yaml's defaults list: ``data_component@data``, ...).
+COMPONENT_GROUPS = {
+    "data_component": "data",
+    "model_component": "model",
+    "training_loop_component": "train",
+    "reward_component": "reward",
+    "evaluation_component": "eval",
+    "observer_component": "observer",
+    "prompts": "prompts",
+}
 #: The config nodes that hold a component; their keys are validated, not struct-checked by Hydra.
-COMPONENT_NODES = ("data", "model", "train", "reward", "eval", "observer", "prompts")
+COMPONENT_NODES = tuple(COMPONENT_GROUPS.values())
 
 _INDEX = re.compile(r"\[(\d+)\]")
 _OVERRIDE = re.compile(r"^(?P<prefix>\+\+|\+|~)?(?P<key>[A-Za-z_][\w.\[\]/@-]*)(?P<rest>=.*|)$", re.S)
@@ -30,6 +42,8 @@ def normalise_override(arg: str) -> str:
     if not match or not match.group("rest"):
         return arg
     key = _INDEX.sub(r".\1", match.group("key"))
+    if key in COMPONENT_GROUPS and COMPONENT_GROUPS[key] != key and not match.group("prefix"):
+        return f"{key}@{COMPONENT_GROUPS[key]}{match.group('rest')}"
     root = key.split(".", 1)[0]
     if "." not in key or root not in COMPONENT_NODES:
         return arg

@@ -1,0 +1,107 @@
+"""Bad configs fail fast with messages naming key, value, rule and fix — before any heavy import."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rlvr.config import ConfigValidationError, validate_config
+from tests.conftest import ROOT, compose_config
+
+
+def _errors(overrides: list[str]) -> str:
+    with pytest.raises(ConfigValidationError) as info:
+        validate_config(compose_config(overrides))
+    return str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        # a misspelled GRPOConfig field is named, with the closest valid field
+        (["train.max_stepz=3"], ["train.max_stepz=3", "trl.GRPOConfig", "did you mean train.max_steps?"]),
+        # a misspelled component key is checked against the component's signature
+        (["data.max_train_sample=5"], ["data.max_train_sample=5", "did you mean data.max_train_samples?"]),
+        # GRPO needs a group of at least two completions
+        (["train.num_generations=1"], ["train.num_generations=1", "at least 2"]),
+        # the generation batch must split into whole groups
+        (["train.num_generations=3"], ["train.num_generations=3", "must be a multiple of num_generations"]),
+        # weights and functions must pair up
+        (["reward.weights=[1.0,2.0,3.0]"], ["reward.weights has 3 entries but reward.reward_functions has 2",
+                                            "give one weight per function"]),
+        # reward weights belong to the reward component
+        (["train.reward_weights=[1.0,1.0]"], ["train.reward_weights", "reward.reward_functions[i].weight"]),
+        # a _target_ whose module does not exist
+        (["data._target_=rlvr.no_such_module.Loader"], ["data._target_='rlvr.no_such_module.Loader'",
+                                                        "cannot import"]),
+        # a reward entry with a missing module
+        (["reward.reward_functions[1]._target_=nowhere.reward"], ["reward.reward_functions[1]._target_",
+                                                                  "cannot import"]),
+        # a misspelled reward param names its function
+        (["reward.reward_functions[0].params.corect_reward=5"],
+         ["reward.reward_functions[0].params.corect_reward", "did you mean", "correct_reward"]),
+        # a local data file that does not exist
+        (["data.path=/definitely/missing.jsonl"], ["data.path='/definitely/missing.jsonl'", "does not exist"]),
+        # QLoRA needs the LoRA adapter
+        (["model.load_in_4bit=true", "model.lora.enabled=false"], ["model.load_in_4bit", "lora.enabled=true"]),
+        # unknown mode
+        (["mode=tran"], ["mode='tran'", "known modes"]),
+        # prompt template without the question
+        (["prompts.user_template=hello"], ["prompts.user_template", "{question}"]),
+    ],
+)
+def test_bad_config_is_reported(overrides: list[str], expected: list[str]) -> None:
+    message = _errors(overrides)
+    for fragment in expected:
+        assert fragment in message
+
+
+def test_all_errors_are_reported_at_once() -> None:
+    message = _errors(["train.max_stepz=3", "train.num_generations=1", "reward.weights=[1.0]"])
+    assert message.startswith("3 config error(s)")
+
+
+def test_issue_commands_validate() -> None:
+    """The commands users copy from the README validate (hub ids are not contacted at validation)."""
+    for overrides in (
+        [],
+        ["model.model_name_or_path=unsloth/gemma-3-1b-it", "train.max_steps=500", "train.learning_rate=1e-5"],
+        ["data_component=finqa"],
+        ["reward.reward_functions[0].params.correct_reward=5.0"],
+        ["model.load_in_4bit=true", "train.per_device_train_batch_size=8"],
+    ):
+        validate_config(compose_config(overrides))
+
+
+HEAVY = ("torch", "transformers", "trl", "datasets", "peft")
+
+
+def _run_cli(args: list[str], tmp_path: Path) -> tuple[subprocess.CompletedProcess, list[str]]:
+    """Run run_pipeline.py under ``-X importtime`` and return the heavy top-level packages it imported."""
+    result = subprocess.run([sys.executable, "-X", "importtime", str(ROOT / "run_pipeline.py"), *args,
+                             f"hydra.run.dir={tmp_path / 'run'}"], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()
+                if line.startswith("import time:")}
+    return result, sorted(imported & set(HEAVY))
+
+
+def test_cli_typo_fails_fast_without_heavy_imports(tmp_path: Path) -> None:
+    result, heavy = _run_cli(["train.max_stepz=3"], tmp_path)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "train.max_stepz=3" in result.stderr
+    assert "did you mean train.max_steps?" in result.stderr
+    assert heavy == [], f"validation imported {heavy}"
+    assert not (tmp_path / "run" / "resolved_config.yaml").exists()
+
+
+def test_cfg_job_prints_all_nodes_without_heavy_imports(tmp_path: Path) -> None:
+    result, heavy = _run_cli(["--cfg", "job"], tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert heavy == [], f"--cfg job imported {heavy}"
+    for node in ("data:", "model:", "train:", "reward:", "eval:", "observer:", "prompts:"):
+        assert f"\n{node}" in "\n" + result.stdout
