@@ -1,70 +1,47 @@
-"""The reward component: a list of ``{_target_, weight, params}`` entries turned into TRL reward functions.
+"""The reward component: a list of ``{_target_, weight, params, name, on_error, timeout}`` entries.
 
-TRL calls each reward function as ``fn(prompts=..., completions=..., completion_ids=..., **columns)``
-and logs it under ``rewards/<fn.__name__>/mean``. Our scorers are simpler — one completion string and
-the dataset columns they name — so :func:`as_trl_reward` adapts them. A scorer's parameters split in two:
-those without a default that ``params`` does not set are dataset columns (``answer``); the rest are params.
+Each entry's ``_target_`` is a scorer (see :mod:`rlvr.rewards.adapter` for the convention); the
+:class:`RewardSet` wraps each into a :class:`~rlvr.rewards.adapter.SafeReward` (TRL's signature) and
+carries the weights, which the trainer passes on as ``GRPOConfig.reward_weights``.
 """
 
 from __future__ import annotations
 
+import collections.abc
 import inspect
-from collections.abc import Callable, Sequence
-from typing import Any
+import types
+import typing
+from collections.abc import Sequence
+from typing import Any, Literal
 
 from rlvr.config.build import locate_target
 from rlvr.config.errors import ConfigIssue, closest
 from rlvr.config.validate import target_or_issue
-
-Scorer = Callable[..., float | None]
-
-
-def completion_text(completion: Any) -> str:
-    """The text of a completion, plain (``str``) or conversational (``[{"role": ..., "content": ...}]``)."""
-    if isinstance(completion, str):
-        return completion
-    if isinstance(completion, list):
-        return "".join(str(m.get("content", "")) for m in completion if isinstance(m, dict))
-    return str(completion)
-
-
-def scorer_columns(scorer: Scorer, params: dict[str, Any]) -> list[str]:
-    """Dataset columns a scorer reads: its parameters after the first, without default, not in params."""
-    names = list(inspect.signature(scorer).parameters.values())[1:]
-    return [p.name for p in names if p.default is inspect.Parameter.empty and p.name not in params
-            and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
-
-
-def as_trl_reward(scorer: Scorer, params: dict[str, Any], name: str) -> Callable[..., list[float | None]]:
-    """Wrap a per-completion scorer into TRL's batched reward-function signature, named ``name``."""
-    columns = scorer_columns(scorer, params)
-
-    def reward(prompts: list[Any], completions: list[Any], **kwargs: Any) -> list[float | None]:
-        missing = [c for c in columns if c not in kwargs]
-        if missing:
-            available = sorted(k for k in kwargs if k not in ("completion_ids", "trainer_state"))
-            raise KeyError(f"reward {name!r} needs dataset column(s) {missing}; the batch has {available}")
-        return [
-            scorer(completion_text(c), **{col: kwargs[col][i] for col in columns}, **params)
-            for i, c in enumerate(completions)
-        ]
-
-    reward.__name__ = name
-    reward.__qualname__ = name
-    return reward
+from rlvr.rewards.adapter import ON_ERROR, RUNTIME_INPUTS, SafeReward, is_batched
 
 
 class RewardSet:
-    """Weighted list of reward functions; ``weights`` (optional) replaces the per-entry weights."""
+    """Weighted reward functions.
 
-    def __init__(self, reward_functions: Sequence[dict[str, Any]], weights: Sequence[float] | None = None):
+    ``weights`` (optional) replaces the per-entry weights; ``on_error`` and ``timeout`` are the defaults
+    for entries that do not set their own."""
+
+    def __init__(self, reward_functions: Sequence[dict[str, Any]], weights: Sequence[float] | None = None,
+                 on_error: str = "zero", timeout: float | None = None):
         self.entries = [dict(e) for e in reward_functions]
         scorers = [locate_target(e["_target_"]) for e in self.entries]
         self.names = [e.get("name") or s.__name__ for e, s in zip(self.entries, scorers, strict=True)]
         self.weights = [float(w) for w in weights] if weights is not None else [
             float(e.get("weight", 1.0)) for e in self.entries]
-        self.functions = [as_trl_reward(s, dict(e.get("params") or {}), n)
-                          for s, e, n in zip(scorers, self.entries, self.names, strict=True)]
+        self.functions = [
+            SafeReward(s, dict(e.get("params") or {}), n, e.get("on_error") or on_error,
+                       e["timeout"] if e.get("timeout") is not None else timeout)
+            for s, e, n in zip(scorers, self.entries, self.names, strict=True)]
+
+    @property
+    def error_counts(self) -> dict[str, int]:
+        """Samples that got the ``on_error`` fallback so far, per function name."""
+        return {f.name: f.errors for f in self.functions}
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
@@ -73,6 +50,7 @@ class RewardSet:
             return [ConfigIssue(f"{prefix}.reward_functions", entries, "needs a non-empty list of reward entries",
                                 "add at least one {_target_, weight, params} entry")]
         issues = [i for n, e in enumerate(entries) for i in _entry_issues(f"{prefix}.reward_functions[{n}]", e)]
+        issues += _safety_issues(prefix, kwargs)
         weights = kwargs.get("weights")
         if weights is not None and (not isinstance(weights, list) or len(weights) != len(entries)):
             count = len(weights) if isinstance(weights, list) else "a non-list"
@@ -88,19 +66,34 @@ class RewardSet:
         return issues
 
 
-_ENTRY_KEYS = ("_target_", "weight", "params", "name")
+_ENTRY_KEYS = ("_target_", "weight", "params", "name", "on_error", "timeout")
+
+
+def _safety_issues(key: str, node: dict[str, Any]) -> list[ConfigIssue]:
+    """``on_error`` and ``timeout`` of the set or of one entry (null means: inherit the default)."""
+    issues = []
+    on_error = node.get("on_error")
+    if on_error is not None and on_error not in ON_ERROR:
+        issues.append(ConfigIssue(f"{key}.on_error", on_error, "unknown error policy",
+                                  "use zero (score 0.0), none (leave unscored) or raise (stop the run)"))
+    timeout = node.get("timeout")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0):
+        issues.append(ConfigIssue(f"{key}.timeout", timeout, "timeout must be a positive number of seconds",
+                                  f"e.g. {key}.timeout=5, or null for no limit"))
+    return issues
 
 
 def _entry_issues(key: str, entry: Any) -> list[ConfigIssue]:
     if not isinstance(entry, dict):
         return [ConfigIssue(key, entry, "a reward entry must be a mapping", "use {_target_, weight, params}")]
     issues = []
-    for extra in entry.keys() - set(_ENTRY_KEYS):
+    for extra in sorted(entry.keys() - set(_ENTRY_KEYS)):
         guess = closest(extra, _ENTRY_KEYS)
         issues.append(ConfigIssue(f"{key}.{extra}", entry[extra], "unknown reward-entry key",
-                                  f"did you mean {key}.{guess}?" if guess else "use _target_, weight, params, name"))
-    if not isinstance(entry.get("weight", 1.0), (int, float)):
+                                  f"did you mean {key}.{guess}?" if guess else f"use {', '.join(_ENTRY_KEYS)}"))
+    if not isinstance(entry.get("weight", 1.0), (int, float)) or isinstance(entry.get("weight"), bool):
         issues.append(ConfigIssue(f"{key}.weight", entry["weight"], "weight must be a number", "e.g. weight: 1.0"))
+    issues += _safety_issues(key, entry)
     if "_target_" not in entry:
         return issues + [ConfigIssue(f"{key}._target_", None, "a reward entry needs _target_",
                                      "point it at a scorer, e.g. rlvr.rewards.correctness.numeric_correctness")]
@@ -108,12 +101,58 @@ def _entry_issues(key: str, entry: Any) -> list[ConfigIssue]:
     if issue:
         return issues + [issue]
     params = entry.get("params") or {}
-    accepted = list(inspect.signature(scorer).parameters)[1:]
-    for name in params:
-        if name not in accepted:
+    if not isinstance(params, dict):
+        return issues + [ConfigIssue(f"{key}.params", params, "params must be a mapping", "e.g. params: {}")]
+    return issues + _param_issues(key, entry["_target_"], scorer, params)
+
+
+def _param_issues(key: str, target: str, scorer: Any, params: dict[str, Any]) -> list[ConfigIssue]:
+    """Unknown params, params that are filled at run time, and values outside a ``Literal`` annotation."""
+    signature = list(inspect.signature(scorer).parameters)
+    accepted = signature[2:] if is_batched(scorer) else signature[1:]
+    hints = _type_hints(scorer)
+    issues = []
+    for name, value in params.items():
+        if name in RUNTIME_INPUTS and not is_batched(scorer):
+            issues.append(ConfigIssue(f"{key}.params.{name}", value, "filled per sample at run time",
+                                      f"remove {key}.params.{name}"))
+        elif name not in accepted:
             guess = closest(name, accepted)
-            issues.append(ConfigIssue(f"{key}.params.{name}", params[name],
-                                      f"not a parameter of {entry['_target_']}",
+            issues.append(ConfigIssue(f"{key}.params.{name}", value, f"not a parameter of {target}",
                                       f"did you mean {key}.params.{guess}?" if guess
                                       else f"valid params: {', '.join(accepted)}"))
+        else:
+            choices = _bad_choice(hints.get(name), value)
+            if choices:
+                issues.append(ConfigIssue(f"{key}.params.{name}", value, f"not accepted by {target}",
+                                          f"use {choices}"))
+    rules = getattr(scorer, "param_issues", None)
+    if callable(rules) and not issues:
+        issues += [ConfigIssue(f"{key}.params", params, problem, "change the params named in the rule")
+                   for problem in rules(params)]
     return issues
+
+
+def _type_hints(scorer: Any) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(scorer)
+    except Exception:  # custom scorers may annotate with names we cannot resolve: skip the check
+        return {}
+
+
+def _bad_choice(hint: Any, value: Any) -> str | None:
+    """The allowed values when ``value`` falls outside a ``Literal`` (or a sequence of them) in ``hint``."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is Literal:
+        return None if value in args else "one of: " + ", ".join(map(str, args))
+    if origin in (typing.Union, types.UnionType):
+        problems = [_bad_choice(arg, value) for arg in args if arg is not type(None)]
+        if value is None and type(None) in args or None in problems:
+            return None
+        return " or ".join(p for p in problems if p) or None
+    if origin in (list, tuple, collections.abc.Sequence) and args and typing.get_origin(args[0]) is Literal:
+        items = [value] if isinstance(value, str) else value
+        allowed = typing.get_args(args[0])
+        if not isinstance(items, (list, tuple)) or any(item not in allowed for item in items):
+            return "a list drawn from: " + ", ".join(map(str, allowed))
+    return None

@@ -1,0 +1,222 @@
+"""Adapt a per-completion scorer to TRL's batched reward signature, and make it safe to train with.
+
+TRL calls each reward function as ``fn(prompts=..., completions=..., completion_ids=..., **columns)``
+(plus ``trainer_state``, ``log_extra`` and ``log_metric``) and logs it as ``rewards/<fn.__name__>/mean``.
+A scorer is simpler: ``fn(completion: str, <columns it names>, **params) -> float | None``. Its parameters
+split in three: those without a default that ``params`` does not set are dataset columns (``answer``);
+``prompt`` and ``completion_ids`` are runtime inputs filled per sample when the scorer names them
+(``completion_ids`` is None when the caller has no token ids, e.g. ``mode=score``); the rest are params.
+A function whose first two parameters are ``prompts, completions`` is already batched (TRL style) and is
+called once per batch instead.
+
+Safety (:class:`SafeReward`): a scorer that raises, or runs past ``timeout`` seconds, gives that sample
+the ``on_error`` fallback (``zero`` → 0.0, ``none`` → None, ``raise`` → stop the run). Failures are
+counted (:attr:`SafeReward.errors`), logged to TRL as ``rewards/<name>/errors`` (failures in that batch)
+and the first traceback of each function goes to the ``rlvr.rewards`` logger once. A return value
+that is not a real number (or None), or is NaN/inf, or a batch of the wrong length, is a bug in the
+reward and raises :class:`RewardReturnError` naming the function, whatever ``on_error`` says.
+
+None is passed through: TRL (1.15 and 1.16) turns it into NaN, leaves it out of that function's mean,
+and gives a completion for which *every* function returned None an advantage of exactly 0 — so an
+all-None batch trains on nothing instead of producing NaN advantages.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import math
+import numbers
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any
+
+logger = logging.getLogger("rlvr.rewards")
+
+ON_ERROR = ("zero", "none", "raise")
+#: Inputs a scorer may name that come from the trainer, not from the dataset or params.
+RUNTIME_INPUTS = ("prompt", "completion_ids")
+#: Keyword arguments TRL passes that are not dataset columns (left out of "the batch has ..." messages).
+TRL_EXTRAS = ("completion_ids", "trainer_state", "log_extra", "log_metric", "environments")
+_FALLBACK = {"zero": 0.0, "none": None}
+# One lock for all counters: cheap (a few increments per batch) and keeps SafeReward picklable.
+_COUNT_LOCK = threading.Lock()
+
+
+class RewardReturnError(TypeError):
+    """A reward function returned something that is not one finite number (or None) per completion."""
+
+
+class RewardTimeout(TimeoutError):
+    """A scorer ran past its ``timeout``."""
+
+
+def completion_text(completion: Any) -> str:
+    """The text of a completion: a plain string, or the assistant turns of a chat-message list."""
+    if isinstance(completion, str):
+        return completion
+    if isinstance(completion, list):
+        messages = [m for m in completion if isinstance(m, dict)]
+        if any(m.get("role") == "assistant" for m in messages):
+            messages = [m for m in messages if m.get("role") == "assistant"]
+        # Newlines, not "", so "12" and "3" in two turns never read as 123.
+        return "\n".join(_content_text(m.get("content", "")) for m in messages)
+    return "" if completion is None else str(completion)
+
+
+def _content_text(content: Any) -> str:
+    if isinstance(content, list):  # multimodal content parts: [{"type": "text", "text": ...}, ...]
+        return "".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+    return str(content)
+
+
+def is_batched(scorer: Callable[..., Any]) -> bool:
+    """Whether ``scorer`` already speaks TRL's batched signature (``prompts, completions, ...``)."""
+    names = list(_parameters(scorer))[:2]
+    return names == ["prompts", "completions"]
+
+
+def scorer_columns(scorer: Callable[..., Any], params: dict[str, Any]) -> list[str]:
+    """Dataset columns a scorer reads: parameters after the first, without default, not in params."""
+    if is_batched(scorer):
+        return []
+    values = list(_parameters(scorer).values())[1:]
+    return [p.name for p in values if p.default is inspect.Parameter.empty and p.name not in params
+            and p.name not in RUNTIME_INPUTS and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+
+
+def _parameters(scorer: Callable[..., Any]) -> dict[str, inspect.Parameter]:
+    return dict(inspect.signature(scorer).parameters)
+
+
+def check_value(value: Any, name: str, index: int) -> float | None:
+    """``value`` as a float (None stays None); a clear error naming the function for anything else."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise RewardReturnError(f"reward {name!r} returned {value!r} ({type(value).__name__}) for sample "
+                                f"{index}; a reward must return a float or None (e.g. `return 1.0 if ok else 0.0`)")
+    if not math.isfinite(value):
+        raise RewardReturnError(f"reward {name!r} returned {value} for sample {index}; rewards must be finite "
+                                "(return None to leave a sample unscored)")
+    return float(value)
+
+
+def call_with_timeout(fn: Callable[[], Any], timeout: float | None, name: str) -> Any:
+    """``fn()``, or RewardTimeout after ``timeout`` seconds (None: no limit, called inline).
+
+    A daemon thread, not a signal: signals work only on the main thread and TRL may score elsewhere.
+    A timed-out call cannot be killed; it finishes in the background and its result is dropped."""
+    if timeout is None:
+        return fn()
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as err:  # re-raised in the caller's thread below
+            box["error"] = err
+
+    worker = threading.Thread(target=run, name=f"reward-{name}", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise RewardTimeout(f"reward {name!r} took longer than its timeout of {timeout}s")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def param_rules(rules: Callable[[dict[str, Any]], list[str]]) -> Callable[[Any], Any]:
+    """Attach ``rules(params) -> [problem, ...]`` to a scorer; config validation reports each problem
+    under the entry's ``params`` before anything is built (the per-call check still raises)."""
+
+    def attach(scorer: Any) -> Any:
+        scorer.param_issues = rules
+        return scorer
+
+    return attach
+
+
+class RewardFailure(RuntimeError):
+    """A scorer raised (or timed out) and its entry says ``on_error: raise``."""
+
+
+class SafeReward:
+    """A scorer in TRL's reward signature, with fallback on errors, a timeout, counting and return checks."""
+
+    def __init__(self, scorer: Callable[..., Any], params: dict[str, Any], name: str, on_error: str = "zero",
+                 timeout: float | None = None):
+        if on_error not in ON_ERROR:
+            raise ValueError(f"reward {name!r}: on_error={on_error!r} is not one of {', '.join(ON_ERROR)}")
+        if timeout is not None and (isinstance(timeout, bool) or not timeout > 0):
+            raise ValueError(f"reward {name!r}: timeout={timeout!r} must be a positive number of seconds or null")
+        self.scorer, self.params, self.name = scorer, dict(params), name
+        self.__name__ = self.__qualname__ = name  # TRL logs rewards/<__name__>/mean
+        self.on_error, self.timeout = on_error, timeout
+        self.batched = is_batched(scorer)
+        self.columns = scorer_columns(scorer, self.params)
+        accepted = _parameters(scorer)
+        self.runtime = [n for n in RUNTIME_INPUTS if n in accepted and n not in self.params and not self.batched]
+        #: samples that got the fallback so far (exceptions and timeouts), over the life of this function
+        self.errors = 0
+        self._traceback_logged = False
+
+    def __call__(self, prompts: Sequence[Any] | None, completions: Sequence[Any], **kwargs: Any) -> list[float | None]:
+        missing = [c for c in self.columns if c not in kwargs]
+        if missing:
+            available = sorted(k for k in kwargs if k not in TRL_EXTRAS)
+            raise KeyError(f"reward {self.name!r} needs dataset column(s) {missing}; the batch has {available}")
+        if self.batched:
+            rewards, failed = self._score_batch(prompts, completions, kwargs)
+        else:
+            scored = [self._score_one(i, prompts, completions, kwargs) for i in range(len(completions))]
+            rewards, failed = [r for r, _ in scored], sum(f for _, f in scored)
+        log_metric = kwargs.get("log_metric")
+        if callable(log_metric):
+            log_metric(f"rewards/{self.name}/errors", float(failed))
+        return rewards
+
+    def _score_one(self, index: int, prompts: Sequence[Any] | None, completions: Sequence[Any],
+                   kwargs: dict[str, Any]) -> tuple[float | None, int]:
+        inputs = {c: kwargs[c][index] for c in self.columns}
+        if "prompt" in self.runtime:
+            inputs["prompt"] = prompts[index] if prompts is not None else None
+        if "completion_ids" in self.runtime:
+            ids = kwargs.get("completion_ids")
+            inputs["completion_ids"] = ids[index] if ids is not None else None
+        text = completion_text(completions[index])
+        try:
+            value = call_with_timeout(lambda: self.scorer(text, **inputs, **self.params), self.timeout, self.name)
+        except Exception as err:  # any scorer failure is this sample's fallback, not the run's end
+            return self._failed(err, f"sample {index}", 1), 1
+        return check_value(value, self.name, index), 0
+
+    def _score_batch(self, prompts: Sequence[Any] | None, completions: Sequence[Any],
+                     kwargs: dict[str, Any]) -> tuple[list[float | None], int]:
+        try:
+            values = call_with_timeout(lambda: self.scorer(prompts, completions, **kwargs, **self.params),
+                                       self.timeout, self.name)
+        except Exception as err:  # the whole batch gets the fallback
+            fallback = self._failed(err, f"a batch of {len(completions)}", len(completions))
+            return [fallback] * len(completions), len(completions)
+        if not isinstance(values, (list, tuple)) or len(values) != len(completions):
+            size = len(values) if isinstance(values, (list, tuple)) else type(values).__name__
+            raise RewardReturnError(f"reward {self.name!r} returned {size} rewards for {len(completions)} "
+                                    "completions; return a list with one float (or None) per completion")
+        return [check_value(v, self.name, i) for i, v in enumerate(values)], 0
+
+    def _failed(self, err: Exception, where: str, samples: int) -> float | None:
+        if self.on_error == "raise":
+            raise RewardFailure(f"reward {self.name!r} failed on {where}: {type(err).__name__}: {err} "
+                                "(set on_error: zero or none on this entry to score such samples instead)") from err
+        with _COUNT_LOCK:
+            self.errors += samples
+            first, self._traceback_logged = not self._traceback_logged, True
+        if first:
+            logger.warning("reward %r failed on %s and scores %r there (on_error=%s); further failures are only "
+                           "counted (rewards/%s/errors). First traceback:\n%s", self.name, where,
+                           _FALLBACK[self.on_error], self.on_error, self.name,
+                           "".join(traceback.format_exception(type(err), err, err.__traceback__)))
+        return _FALLBACK[self.on_error]
