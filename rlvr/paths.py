@@ -25,7 +25,7 @@ def resolve_path(value: str) -> Path:
     naming the package and how to install it when the package is absent."""
     if not is_package_path(value):
         return Path(value).expanduser()
-    package, _, relative = value[len(PACKAGE_SCHEME):].partition("/")
+    package, _, relative = value[len(PACKAGE_SCHEME) :].partition("/")
     spec = importlib.util.find_spec(package) if package.isidentifier() else None
     if spec is None or not spec.submodule_search_locations:
         hint = INSTALL_HINTS.get(package, f"pip install {package.replace('_', '-')}")

@@ -16,6 +16,8 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 
 from rlvr.config import build
+from rlvr.interfaces import DataComponent, Evaluator, ModelComponent, Observer, RewardComponent, TrainingLoop
+from rlvr.observers.callback import observer_callback
 
 
 def write_resolved_config(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
@@ -39,18 +41,28 @@ def run_train(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
 
         set_seed(int(cfg.seed))
     prompt = build(cfg.prompts)
-    data = build(cfg.data).load(prompt)
-    loaded = build(cfg.model).load()
-    rewards = build(cfg.reward)
-    evaluator = build(cfg.eval)
-    observer = build(cfg.observer)
+    data_component: DataComponent = build(cfg.data)
+    data = data_component.load(prompt)
+    model_component: ModelComponent = build(cfg.model)
+    loaded = model_component.load()
+    rewards: RewardComponent = build(cfg.reward)
+    evaluator: Evaluator = build(cfg.eval)
+    observer: Observer = build(cfg.observer)
+    loop: TrainingLoop = build(cfg.train)
     observer.start(run_dir, config)
     observer.log_metrics({"data": data.info}, step=0, kind="data")
     report: dict[str, Any] = {"data": data.info, "reward_functions": rewards.names}
     try:
-        trainer = build(cfg.train).build_trainer(
-            loaded.model, loaded.tokenizer, data.train, rewards.functions, rewards.weights,
-            output_dir=run_dir / "checkpoints", peft_config=loaded.peft_config, callbacks=[observer.callback()])
+        trainer = loop.build_trainer(
+            loaded.model,
+            loaded.tokenizer,
+            data.train,
+            rewards.functions,
+            rewards.weights,
+            output_dir=run_dir / "checkpoints",
+            peft_config=loaded.peft_config,
+            callbacks=[observer_callback(observer)],
+        )
 
         def evaluate(tag: str) -> None:
             if data.eval is None:
@@ -63,8 +75,11 @@ def run_train(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
         if evaluator.before_training:
             evaluate("before")
         train_output = trainer.train()
-        report["train"] = {"global_step": trainer.state.global_step, "training_loss": train_output.training_loss,
-                           "runtime_s": train_output.metrics.get("train_runtime")}
+        report["train"] = {
+            "global_step": trainer.state.global_step,
+            "training_loss": train_output.training_loss,
+            "runtime_s": train_output.metrics.get("train_runtime"),
+        }
         if evaluator.after_training:
             evaluate("after")
         final_dir = run_dir / "final_model"
@@ -74,8 +89,9 @@ def run_train(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
         (run_dir / "eval_report.json").write_text(json.dumps(report, indent=2))
         return report
     finally:
-        observer.finish({f"eval/{tag}/accuracy": report[tag]["accuracy"] for tag in ("before", "after")
-                         if tag in report})
+        observer.finish(
+            {f"eval/{tag}/accuracy": report[tag]["accuracy"] for tag in ("before", "after") if tag in report}
+        )
 
 
 #: Modes of ``run_pipeline.py`` (``mode=...``); later modes (check, score, eval) register here.

@@ -39,7 +39,9 @@ class PromptTemplate:
         if self.use_chat_template:
             messages = [{"role": "system", "content": self.system_prompt}] if self.system_prompt else []
             for example in self.few_shot:
-                messages.append({"role": "user", "content": self.user_template.format(question=example["question"])})
+                messages.append(
+                    {"role": "user", "content": self.user_template.format(question=example["question"])}
+                )
                 messages.append({"role": "assistant", "content": example["answer"]})
             messages.append({"role": "user", "content": self.user_template.format(question=question)})
             return messages
@@ -54,14 +56,32 @@ class PromptTemplate:
         issues = []
         template = kwargs.get("user_template", "{question}")
         if "{question}" not in str(template):
-            issues.append(ConfigIssue(f"{prefix}.user_template", template, "must contain the {question} placeholder",
-                                      "write the template around {question}"))
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.user_template",
+                    template,
+                    "must contain the {question} placeholder",
+                    "write the template around {question}",
+                )
+            )
         fmt = kwargs.get("answer_format", "hash")
         if fmt not in STRATEGIES:
-            issues.append(ConfigIssue(f"{prefix}.answer_format", fmt, "unknown answer format",
-                                      f"use one of {', '.join(sorted(STRATEGIES))}"))
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.answer_format",
+                    fmt,
+                    "unknown answer format",
+                    f"use one of {', '.join(sorted(STRATEGIES))}",
+                )
+            )
         for n, example in enumerate(kwargs.get("few_shot") or []):
             if not isinstance(example, dict) or not {"question", "answer"} <= example.keys():
-                issues.append(ConfigIssue(f"{prefix}.few_shot[{n}]", example, "a few-shot example needs "
-                                          "`question` and `answer`", "write {question: ..., answer: ...}"))
+                issues.append(
+                    ConfigIssue(
+                        f"{prefix}.few_shot[{n}]",
+                        example,
+                        "a few-shot example needs `question` and `answer`",
+                        "write {question: ..., answer: ...}",
+                    )
+                )
         return issues

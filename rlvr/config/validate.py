@@ -33,8 +33,14 @@ def collect_issues(cfg: DictConfig, modes: Iterable[str] = ("train",)) -> list[C
     issues: list[ConfigIssue] = []
     mode = cfg.get("mode", "train")
     if mode not in modes:
-        issues.append(ConfigIssue("mode", mode, f"unknown mode; known modes: {', '.join(modes)}",
-                                  f"use one of mode={'|'.join(modes)}"))
+        issues.append(
+            ConfigIssue(
+                "mode",
+                mode,
+                f"unknown mode; known modes: {', '.join(modes)}",
+                f"use one of mode={'|'.join(modes)}",
+            )
+        )
     for name in COMPONENT_NODES:
         issues.extend(_node_issues(cfg, name))
     return issues
@@ -43,18 +49,36 @@ def collect_issues(cfg: DictConfig, modes: Iterable[str] = ("train",)) -> list[C
 def _node_issues(cfg: DictConfig, name: str) -> list[ConfigIssue]:
     node = cfg.get(name)
     if not isinstance(node, DictConfig):
-        return [ConfigIssue(name, node, "component node is missing or not a mapping",
-                            f"restore the '{name}' group in conf/config.yaml's defaults list")]
+        return [
+            ConfigIssue(
+                name,
+                node,
+                "component node is missing or not a mapping",
+                f"restore the '{name}' group in conf/config.yaml's defaults list",
+            )
+        ]
     try:
         kwargs: dict[str, Any] = OmegaConf.to_container(node, resolve=True)  # type: ignore[assignment]
     except OmegaConfBaseException as err:
         key = f"{name}.{err.full_key}" if getattr(err, "full_key", None) else name
-        return [ConfigIssue(key, None, f"cannot resolve interpolation ({err.msg})",
-                            "fix the ${...} reference or set the value directly")]
+        return [
+            ConfigIssue(
+                key,
+                None,
+                f"cannot resolve interpolation ({err.msg})",
+                "fix the ${...} reference or set the value directly",
+            )
+        ]
     target_path = kwargs.pop("_target_", None)
     if not target_path:
-        return [ConfigIssue(f"{name}._target_", None, "every component node needs a _target_",
-                            f"set {name}._target_ to the class that builds the {name} component")]
+        return [
+            ConfigIssue(
+                f"{name}._target_",
+                None,
+                "every component node needs a _target_",
+                f"set {name}._target_ to the class that builds the {name} component",
+            )
+        ]
     target, issue = target_or_issue(f"{name}._target_", target_path)
     if issue:
         return [issue]
@@ -64,13 +88,19 @@ def _node_issues(cfg: DictConfig, name: str) -> list[ConfigIssue]:
 def target_or_issue(key: str, path: Any) -> tuple[Any, ConfigIssue | None]:
     """Import ``path``; on failure return an issue naming the key, the value and the fix."""
     if not isinstance(path, str):
-        return None, ConfigIssue(key, path, "_target_ must be a dotted import path", "use package.module.Name")
+        return None, ConfigIssue(
+            key, path, "_target_ must be a dotted import path", "use package.module.Name"
+        )
     try:
         return locate_target(path), None
     except Exception as err:  # hydra wraps ImportError/AttributeError in its own types
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        return None, ConfigIssue(key, path, f"cannot import it ({reason})",
-                                 "check the dotted path and that its package is installed")
+        return None, ConfigIssue(
+            key,
+            path,
+            f"cannot import it ({reason})",
+            "check the dotted path and that its package is installed",
+        )
 
 
 def bind_issues(prefix: str, target: Any, kwargs: dict[str, Any], what: str) -> list[ConfigIssue]:
@@ -93,11 +123,20 @@ def bind_issues(prefix: str, target: Any, kwargs: dict[str, Any], what: str) -> 
     except TypeError as err:
         missing = [n for n in named if params[n].default is inspect.Parameter.empty and n not in kwargs]
         for key in missing:
-            issues.append(ConfigIssue(f"{prefix}.{key}", None, f"required by {what} but not set",
-                                      f"set {prefix}.{key}=<value>"))
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.{key}", None, f"required by {what} but not set", f"set {prefix}.{key}=<value>"
+                )
+            )
         if not missing:
-            issues.append(ConfigIssue(prefix, None, f"arguments do not fit {what} ({err})",
-                                      "compare the node's keys with the target's signature"))
+            issues.append(
+                ConfigIssue(
+                    prefix,
+                    None,
+                    f"arguments do not fit {what} ({err})",
+                    "compare the node's keys with the target's signature",
+                )
+            )
     return issues
 
 

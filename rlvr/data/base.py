@@ -56,10 +56,14 @@ def read_records(path_value: str) -> list[dict[str, Any]]:
         from datasets import load_dataset
 
         return load_dataset(suffix[1:], data_files=str(path), split="train").to_list()
-    raise ValueError(f"{path}: unsupported data file type {suffix!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}")
+    raise ValueError(
+        f"{path}: unsupported data file type {suffix!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}"
+    )
 
 
-def read_hub_split(hub_id: str, hub_config: str | None, split: str, revision: str | None) -> list[dict[str, Any]]:
+def read_hub_split(
+    hub_id: str, hub_config: str | None, split: str, revision: str | None
+) -> list[dict[str, Any]]:
     """Rows of one split of a hub dataset; when the hub is unreachable, say how to use local files instead."""
     from datasets import load_dataset
 
@@ -97,7 +101,9 @@ def to_dataset(rows: list[dict[str, Any]]) -> Dataset:
     return Dataset.from_list(rows)
 
 
-def path_issues(prefix: str, kwargs: dict[str, Any], keys: tuple[str, ...] = ("path", "eval_path")) -> list[ConfigIssue]:
+def path_issues(
+    prefix: str, kwargs: dict[str, Any], keys: tuple[str, ...] = ("path", "eval_path")
+) -> list[ConfigIssue]:
     """Issues for local data paths that do not exist (checked at validation time, before any loading)."""
     issues = []
     for key in keys:
@@ -109,6 +115,12 @@ def path_issues(prefix: str, kwargs: dict[str, Any], keys: tuple[str, ...] = ("p
             fix = "install the package named above" if is_package_path(str(value)) else "fix the path"
             issues.append(ConfigIssue(f"{prefix}.{key}", value, problem, fix))
         elif not is_package_path(str(value)) and Path(str(value)).suffix.lower() not in SUPPORTED_SUFFIXES:
-            issues.append(ConfigIssue(f"{prefix}.{key}", value, "unsupported file type",
-                                      f"use one of {', '.join(SUPPORTED_SUFFIXES)}"))
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.{key}",
+                    value,
+                    "unsupported file type",
+                    f"use one of {', '.join(SUPPORTED_SUFFIXES)}",
+                )
+            )
     return issues

@@ -48,8 +48,15 @@ class FinQAData:
         max_eval_samples: int | None = None,
         seed: int = 42,
     ):
-        self.source = RowSource(path=path, eval_path=eval_path, eval_split=None, eval_holdout=eval_holdout,
-                                max_train_samples=max_train_samples, max_eval_samples=max_eval_samples, seed=seed)
+        self.source = RowSource(
+            path=path,
+            eval_path=eval_path,
+            eval_split=None,
+            eval_holdout=eval_holdout,
+            max_train_samples=max_train_samples,
+            max_eval_samples=max_eval_samples,
+            seed=seed,
+        )
 
     def load(self, prompt: PromptTemplate) -> DataSplits:
         train, evaluation, info = self.source.load()
@@ -57,13 +64,19 @@ class FinQAData:
         def to_example(record: dict[str, Any]) -> dict[str, Any] | None:
             qa = record.get("qa")
             if not isinstance(qa, dict) or "question" not in qa:
-                raise KeyError(f"FinQA record {record.get('id')!r} has no qa.question (keys: {sorted(record)})")
+                raise KeyError(
+                    f"FinQA record {record.get('id')!r} has no qa.question (keys: {sorted(record)})"
+                )
             gold = str(qa.get("answer") or qa.get("exe_ans") or "")
             if parse_number(gold) is None:
                 return None
             question = f"{render_context(record)}\n\nQuestion: {qa['question']}"
-            return {"prompt": prompt.build(question), "answer": gold, "exe_ans": str(qa.get("exe_ans")),
-                    "id": str(record.get("id", ""))}
+            return {
+                "prompt": prompt.build(question),
+                "answer": gold,
+                "exe_ans": str(qa.get("exe_ans")),
+                "id": str(record.get("id", "")),
+            }
 
         return build_splits(train, evaluation, to_example, {"task": "finqa", **info})
 
@@ -71,6 +84,12 @@ class FinQAData:
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
         issues = path_issues(prefix, kwargs)
         if not kwargs.get("path"):
-            issues.append(ConfigIssue(f"{prefix}.path", None, "FinQA reads local files and no path is set",
-                                      f"set {prefix}.path to FinQA's train.json"))
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.path",
+                    None,
+                    "FinQA reads local files and no path is set",
+                    f"set {prefix}.path to FinQA's train.json",
+                )
+            )
         return issues

@@ -34,8 +34,19 @@ class GSM8KData:
         answer_field: str = "answer",
         seed: int = 42,
     ):
-        self.source = RowSource(hub_id, hub_config, revision, path, eval_path, train_split, eval_split,
-                                eval_holdout, max_train_samples, max_eval_samples, seed)
+        self.source = RowSource(
+            hub_id,
+            hub_config,
+            revision,
+            path,
+            eval_path,
+            train_split,
+            eval_split,
+            eval_holdout,
+            max_train_samples,
+            max_eval_samples,
+            seed,
+        )
         self.question_field = question_field
         self.answer_field = answer_field
 
@@ -45,14 +56,21 @@ class GSM8KData:
         def to_example(row: dict[str, Any]) -> dict[str, Any] | None:
             for field in (self.question_field, self.answer_field):
                 if field not in row:
-                    raise KeyError(f"data row has no field {field!r} (available: {sorted(row)}); "
-                                   f"set data.question_field / data.answer_field")
+                    raise KeyError(
+                        f"data row has no field {field!r} (available: {sorted(row)}); "
+                        f"set data.question_field / data.answer_field"
+                    )
             solution = str(row[self.answer_field])
             gold = gsm8k_gold(solution)
             if parse_number(gold) is None:
                 return None
             question = str(row[self.question_field])
-            return {"prompt": prompt.build(question), "answer": gold, "question": question, "solution": solution}
+            return {
+                "prompt": prompt.build(question),
+                "answer": gold,
+                "question": question,
+                "solution": solution,
+            }
 
         return build_splits(train, evaluation, to_example, {"task": "gsm8k", **info})
 
@@ -60,6 +78,12 @@ class GSM8KData:
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
         issues = path_issues(prefix, kwargs)
         if not kwargs.get("path") and not kwargs.get("hub_id"):
-            issues.append(ConfigIssue(f"{prefix}.path", None, "no data source: path and hub_id are both empty",
-                                      f"set {prefix}.path=<file.jsonl> or {prefix}.hub_id=openai/gsm8k"))
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.path",
+                    None,
+                    "no data source: path and hub_id are both empty",
+                    f"set {prefix}.path=<file.jsonl> or {prefix}.hub_id=openai/gsm8k",
+                )
+            )
         return issues

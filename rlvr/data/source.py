@@ -43,8 +43,11 @@ class RowSource:
             info: dict[str, Any] = {"source": self.path, "sha256": _file_digest(self.path)}
         elif self.hub_id:
             train = read_hub_split(self.hub_id, self.hub_config, self.train_split, self.revision)
-            evaluation = (read_hub_split(self.hub_id, self.hub_config, self.eval_split, self.revision)
-                          if self.eval_split else [])
+            evaluation = (
+                read_hub_split(self.hub_id, self.hub_config, self.eval_split, self.revision)
+                if self.eval_split
+                else []
+            )
             info = {"source": self.hub_id, "config": self.hub_config, "revision": self.revision}
         else:
             raise ValueError("no data source: set data.path (local file) or data.hub_id")
@@ -59,8 +62,9 @@ def _file_digest(path_value: str) -> str:
     return hashlib.sha256(resolve_path(path_value).read_bytes()).hexdigest()[:16]
 
 
-def build_splits(train: list[Row], evaluation: list[Row], to_example: Callable[[Row], Row | None],
-                 info: dict[str, Any]) -> DataSplits:
+def build_splits(
+    train: list[Row], evaluation: list[Row], to_example: Callable[[Row], Row | None], info: dict[str, Any]
+) -> DataSplits:
     """Map raw rows to examples; rows mapped to None (unparseable gold answer) are dropped and counted."""
     counts = {}
     splits = {}
@@ -70,6 +74,8 @@ def build_splits(train: list[Row], evaluation: list[Row], to_example: Callable[[
         counts[name] = {"rows": len(kept), "dropped_unparseable": len(examples) - len(kept)}
         splits[name] = to_dataset(kept) if kept else None
     if splits["train"] is None:
-        raise ValueError(f"no usable training rows in {info.get('source')!r} "
-                         f"({counts['train']['dropped_unparseable']} dropped for unparseable gold answers)")
+        raise ValueError(
+            f"no usable training rows in {info.get('source')!r} "
+            f"({counts['train']['dropped_unparseable']} dropped for unparseable gold answers)"
+        )
     return DataSplits(train=splits["train"], eval=splits["eval"], info={**info, "splits": counts})

@@ -56,20 +56,29 @@ class GreedyAccuracy:
             for start in range(0, len(rows), self.batch_size):
                 batch = rows.select(range(start, min(start + self.batch_size, len(rows))))
                 texts = [render_prompt(p, tokenizer) for p in batch["prompt"]]
-                inputs = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
+                inputs = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(
+                    model.device
+                )
                 with torch.no_grad():
-                    output = model.generate(**inputs, max_new_tokens=self.max_new_tokens, do_sample=False,
-                                            use_cache=True, pad_token_id=tokenizer.pad_token_id)
-                new_tokens = output[:, inputs["input_ids"].shape[1]:]
+                    output = model.generate(
+                        **inputs,
+                        max_new_tokens=self.max_new_tokens,
+                        do_sample=False,
+                        use_cache=True,
+                        pad_token_id=tokenizer.pad_token_id,
+                    )
+                new_tokens = output[:, inputs["input_ids"].shape[1] :]
                 for row, tokens in zip(batch, new_tokens, strict=True):
                     completion = tokenizer.decode(tokens, skip_special_tokens=True)
-                    samples.append({
-                        "answer": row["answer"],
-                        "completion": completion,
-                        "extracted": extract_answer(completion, self.strategies),
-                        "correct": is_correct(completion, row["answer"], self.strategies, self.tolerance),
-                        "completion_tokens": int((tokens != tokenizer.pad_token_id).sum()),
-                    })
+                    samples.append(
+                        {
+                            "answer": row["answer"],
+                            "completion": completion,
+                            "extracted": extract_answer(completion, self.strategies),
+                            "correct": is_correct(completion, row["answer"], self.strategies, self.tolerance),
+                            "completion_tokens": int((tokens != tokenizer.pad_token_id).sum()),
+                        }
+                    )
         finally:
             model.train(was_training)
         correct = sum(s["correct"] for s in samples)
@@ -86,5 +95,15 @@ class GreedyAccuracy:
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
         bad = unknown_strategies(kwargs.get("strategies") or [])
-        return [ConfigIssue(f"{prefix}.strategies", bad, "unknown extraction strategies",
-                            "use hash, boxed, answer_tag, answer_is, last_number")] if bad else []
+        return (
+            [
+                ConfigIssue(
+                    f"{prefix}.strategies",
+                    bad,
+                    "unknown extraction strategies",
+                    "use hash, boxed, answer_tag, answer_is, last_number",
+                )
+            ]
+            if bad
+            else []
+        )

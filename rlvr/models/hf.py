@@ -76,7 +76,10 @@ class HFModel:
 
         name, extra = self._source()
         common = {"trust_remote_code": self.trust_remote_code, **extra}
-        kwargs: dict[str, Any] = {**common, "dtype": self.dtype if self.dtype == "auto" else getattr(torch, self.dtype)}
+        kwargs: dict[str, Any] = {
+            **common,
+            "dtype": self.dtype if self.dtype == "auto" else getattr(torch, self.dtype),
+        }
         if self.attn_implementation:
             kwargs["attn_implementation"] = self.attn_implementation
         if self.load_in_4bit:
@@ -85,8 +88,10 @@ class HFModel:
             tokenizer = AutoTokenizer.from_pretrained(name, **common)
             model = AutoModelForCausalLM.from_pretrained(name, **kwargs)
         except OSError as err:
-            raise OSError(f"could not load model {self.model_name_or_path!r}: {err}. Offline? Set "
-                          "model.model_name_or_path to a local directory or .gguf file.") from err
+            raise OSError(
+                f"could not load model {self.model_name_or_path!r}: {err}. Offline? Set "
+                "model.model_name_or_path to a local directory or .gguf file."
+            ) from err
         if "gguf_file" in extra:
             _clear_gguf_marks(model)
         self._prepare_tokenizer(model, tokenizer)
@@ -95,10 +100,16 @@ class HFModel:
     def _quantization_kwargs(self, torch: Any) -> dict[str, Any]:
         from transformers import BitsAndBytesConfig
 
-        compute = torch.bfloat16 if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else torch.float32
+        compute = (
+            torch.bfloat16 if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else torch.float32
+        )
         device = {"": torch.cuda.current_device()} if torch.cuda.is_available() else None
-        config = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type=self.bnb_4bit_quant_type,
-                                    bnb_4bit_compute_dtype=compute, bnb_4bit_use_double_quant=True)
+        config = BitsAndBytesConfig(
+            load_in_4bit=True,
+            bnb_4bit_quant_type=self.bnb_4bit_quant_type,
+            bnb_4bit_compute_dtype=compute,
+            bnb_4bit_use_double_quant=True,
+        )
         return {"quantization_config": config, "device_map": device}
 
     def _prepare_tokenizer(self, model: Any, tokenizer: Any) -> None:
@@ -117,32 +128,58 @@ class HFModel:
             return None
         from peft import LoraConfig
 
-        return LoraConfig(r=int(self.lora["r"]), lora_alpha=int(self.lora["alpha"]),
-                          lora_dropout=float(self.lora["dropout"]), target_modules=self.lora["target_modules"],
-                          task_type="CAUSAL_LM")
+        return LoraConfig(
+            r=int(self.lora["r"]),
+            lora_alpha=int(self.lora["alpha"]),
+            lora_dropout=float(self.lora["dropout"]),
+            target_modules=self.lora["target_modules"],
+            task_type="CAUSAL_LM",
+        )
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
         issues = []
         name = str(kwargs.get("model_name_or_path") or "")
         if _looks_local(name) and (problem := missing_path_problem(name)):
-            issues.append(ConfigIssue(f"{prefix}.model_name_or_path", name, problem,
-                                      "point it at an existing directory or .gguf file, or use a hub id"))
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.model_name_or_path",
+                    name,
+                    problem,
+                    "point it at an existing directory or .gguf file, or use a hub id",
+                )
+            )
         dtype = kwargs.get("dtype", "auto")
         if dtype not in DTYPES:
-            issues.append(ConfigIssue(f"{prefix}.dtype", dtype, "unknown dtype", f"use one of {', '.join(DTYPES)}"))
+            issues.append(
+                ConfigIssue(f"{prefix}.dtype", dtype, "unknown dtype", f"use one of {', '.join(DTYPES)}")
+            )
         lora = {**DEFAULT_LORA, **(kwargs.get("lora") or {})}
         for key in set(lora) - set(DEFAULT_LORA):
-            issues.append(ConfigIssue(f"{prefix}.lora.{key}", lora[key], "unknown LoRA key",
-                                      f"use {', '.join(DEFAULT_LORA)}"))
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.lora.{key}", lora[key], "unknown LoRA key", f"use {', '.join(DEFAULT_LORA)}"
+                )
+            )
         if kwargs.get("load_in_4bit"):
             if not lora.get("enabled"):
-                issues.append(ConfigIssue(f"{prefix}.load_in_4bit", True, "4-bit weights cannot be trained "
-                                          "directly (QLoRA trains a LoRA adapter on top)",
-                                          f"set {prefix}.lora.enabled=true or {prefix}.load_in_4bit=false"))
+                issues.append(
+                    ConfigIssue(
+                        f"{prefix}.load_in_4bit",
+                        True,
+                        "4-bit weights cannot be trained directly (QLoRA trains a LoRA adapter on top)",
+                        f"set {prefix}.lora.enabled=true or {prefix}.load_in_4bit=false",
+                    )
+                )
             if name.endswith(".gguf") or kwargs.get("gguf_file"):
-                issues.append(ConfigIssue(f"{prefix}.load_in_4bit", True, "a GGUF file is already quantised and "
-                                          "is dequantised on load", f"set {prefix}.load_in_4bit=false"))
+                issues.append(
+                    ConfigIssue(
+                        f"{prefix}.load_in_4bit",
+                        True,
+                        "a GGUF file is already quantised and is dequantised on load",
+                        f"set {prefix}.load_in_4bit=false",
+                    )
+                )
         return issues
 
 
@@ -153,5 +190,3 @@ def _clear_gguf_marks(model: Any) -> None:
     model.is_quantized = False
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
-
-

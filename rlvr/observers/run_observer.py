@@ -1,7 +1,7 @@
 """The observer component: console lines, a JSONL metrics file (always), and W&B when enabled.
 
-Training metrics arrive through a ``transformers.TrainerCallback`` (``on_log``); evaluation reports
-arrive from the orchestrator. Each JSONL line is ``{"kind": "train"|"eval", "step": N, ...metrics}``,
+Training metrics arrive through :func:`rlvr.observers.callback.observer_callback` (the trainer's
+``on_log``); evaluation reports arrive from the orchestrator. Each JSONL line is ``{"kind": "train"|"eval", "step": N, ...metrics}``,
 so one file holds the whole run in order and can be read back with ``pandas.read_json(lines=True)``.
 """
 
@@ -15,16 +15,24 @@ from typing import Any
 
 from rlvr.config.errors import ConfigIssue
 
-DEFAULT_WANDB = {"enabled": False, "project": "rlvr", "entity": None, "name": None, "group": None,
-                 "tags": [], "mode": "online"}
+DEFAULT_WANDB = {
+    "enabled": False,
+    "project": "rlvr",
+    "entity": None,
+    "name": None,
+    "group": None,
+    "tags": [],
+    "mode": "online",
+}
 _CONSOLE_KEYS = ("loss", "reward", "reward_std", "completions/mean_length", "kl", "learning_rate")
 
 
 class RunObserver:
     """Writes ``metrics.jsonl`` in the run dir, prints compact console lines, mirrors to W&B if enabled."""
 
-    def __init__(self, console: bool = True, metrics_file: str = "metrics.jsonl",
-                 wandb: dict[str, Any] | None = None):
+    def __init__(
+        self, console: bool = True, metrics_file: str = "metrics.jsonl", wandb: dict[str, Any] | None = None
+    ):
         self.console = console
         self.metrics_file = metrics_file
         self.wandb_settings = {**DEFAULT_WANDB, **(wandb or {})}
@@ -44,59 +52,79 @@ class RunObserver:
 
     def log_metrics(self, metrics: dict[str, Any], step: int, kind: str = "train") -> None:
         clean = {k: _plain(v) for k, v in metrics.items()}
-        record = {"kind": kind, "step": step, "time_s": round(time.perf_counter() - self._started, 2), **clean}
+        record = {
+            "kind": kind,
+            "step": step,
+            "time_s": round(time.perf_counter() - self._started, 2),
+            **clean,
+        }
         if self._path is not None:
             with self._path.open("a", encoding="utf-8") as handle:
                 handle.write(json.dumps(record) + "\n")
         if self.console:
-            shown = {k: v for k, v in clean.items() if k in _CONSOLE_KEYS or k.startswith(("rewards/", "eval/"))
-                     and k.endswith(("/mean", "accuracy"))}
-            print(f"[rlvr] {kind} step {step}: " + ", ".join(f"{k}={_short(v)}" for k, v in shown.items()),
-                  flush=True)
+            shown = {
+                k: v
+                for k, v in clean.items()
+                if k in _CONSOLE_KEYS
+                or k.startswith(("rewards/", "eval/"))
+                and k.endswith(("/mean", "accuracy"))
+            }
+            print(
+                f"[rlvr] {kind} step {step}: " + ", ".join(f"{k}={_short(v)}" for k, v in shown.items()),
+                flush=True,
+            )
         if self._wandb_run is not None:
-            self._wandb_run.log({f"{kind}/{k}" if kind != "train" else k: v for k, v in clean.items()
-                                 if isinstance(v, (int, float))}, step=step)
+            self._wandb_run.log(
+                {
+                    f"{kind}/{k}" if kind != "train" else k: v
+                    for k, v in clean.items()
+                    if isinstance(v, (int, float))
+                },
+                step=step,
+            )
 
     def log_eval(self, report: dict[str, Any], step: int) -> None:
         """Log an evaluation report's summary (the per-sample rows are written by the orchestrator)."""
         summary = {f"eval/{k}": v for k, v in report.items() if k not in ("samples", "tag")}
         self.log_metrics({"tag": report.get("tag"), **summary}, step, kind="eval")
 
-    def callback(self) -> Any:
-        """A TrainerCallback forwarding each ``on_log`` to :meth:`log_metrics`."""
-        from transformers import TrainerCallback
-
-        observer = self
-
-        class _ObserverCallback(TrainerCallback):
-            def on_log(self, args: Any, state: Any, control: Any, logs: dict | None = None, **kwargs: Any) -> None:
-                if logs:
-                    observer.log_metrics(logs, state.global_step)
-
-        return _ObserverCallback()
-
     def finish(self, summary: dict[str, Any] | None = None) -> None:
         if self._wandb_run is not None:
             if summary:
-                self._wandb_run.summary.update({k: v for k, v in summary.items() if isinstance(v, (int, float))})
+                self._wandb_run.summary.update(
+                    {k: v for k, v in summary.items() if isinstance(v, (int, float))}
+                )
             self._wandb_run.finish()
             self._wandb_run = None
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
         settings = kwargs.get("wandb") or {}
-        issues = [ConfigIssue(f"{prefix}.wandb.{k}", settings[k], "unknown W&B setting",
-                              f"use {', '.join(DEFAULT_WANDB)}") for k in set(settings) - set(DEFAULT_WANDB)]
+        issues = [
+            ConfigIssue(
+                f"{prefix}.wandb.{k}", settings[k], "unknown W&B setting", f"use {', '.join(DEFAULT_WANDB)}"
+            )
+            for k in set(settings) - set(DEFAULT_WANDB)
+        ]
         mode = settings.get("mode", "online")
         if mode not in ("online", "offline", "disabled"):
-            issues.append(ConfigIssue(f"{prefix}.wandb.mode", mode, "unknown W&B mode",
-                                      "use online, offline or disabled"))
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.wandb.mode", mode, "unknown W&B mode", "use online, offline or disabled"
+                )
+            )
         if settings.get("enabled"):
             import importlib.util
 
             if importlib.util.find_spec("wandb") is None:
-                issues.append(ConfigIssue(f"{prefix}.wandb.enabled", True, "wandb is not installed",
-                                          "pip install wandb, or set observer.wandb.enabled=false"))
+                issues.append(
+                    ConfigIssue(
+                        f"{prefix}.wandb.enabled",
+                        True,
+                        "wandb is not installed",
+                        "pip install wandb, or set observer.wandb.enabled=false",
+                    )
+                )
         return issues
 
 

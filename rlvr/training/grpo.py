@@ -32,9 +32,17 @@ class GRPOTrainingLoop:
         args["output_dir"] = str(args.get("output_dir") or output_dir)
         return GRPOConfig(**args)
 
-    def build_trainer(self, model: Any, tokenizer: Any, train_dataset: Any, reward_functions: list[Any],
-                      reward_weights: list[float], output_dir: Path, peft_config: Any | None = None,
-                      callbacks: list[Any] | None = None) -> Any:
+    def build_trainer(
+        self,
+        model: Any,
+        tokenizer: Any,
+        train_dataset: Any,
+        reward_functions: list[Any],
+        reward_weights: list[float],
+        output_dir: Path,
+        peft_config: Any | None = None,
+        callbacks: list[Any] | None = None,
+    ) -> Any:
         from trl import GRPOTrainer
 
         return GRPOTrainer(
@@ -50,25 +58,42 @@ class GRPOTrainingLoop:
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
         fields = grpo_config_fields()
-        issues = [unknown_key_issue(prefix, key, value, fields, "trl.GRPOConfig")
-                  for key, value in kwargs.items() if key not in fields]
+        issues = [
+            unknown_key_issue(prefix, key, value, fields, "trl.GRPOConfig")
+            for key, value in kwargs.items()
+            if key not in fields
+        ]
         if kwargs.get("reward_weights") is not None:
-            issues.append(ConfigIssue(f"{prefix}.reward_weights", kwargs["reward_weights"],
-                                      "reward weights come from the reward component",
-                                      "set reward.reward_functions[i].weight (or reward.weights) instead"))
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.reward_weights",
+                    kwargs["reward_weights"],
+                    "reward weights come from the reward component",
+                    "set reward.reward_functions[i].weight (or reward.weights) instead",
+                )
+            )
         value = {k: kwargs.get(k, default) for k, default in _TRL_DEFAULTS.items()}
         if not isinstance(value["num_generations"], int) or value["num_generations"] < 2:
-            issues.append(ConfigIssue(f"{prefix}.num_generations", value["num_generations"],
-                                      "GRPO compares completions within a group, so it needs at least 2",
-                                      f"set {prefix}.num_generations=2 or more (8 is common)"))
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.num_generations",
+                    value["num_generations"],
+                    "GRPO compares completions within a group, so it needs at least 2",
+                    f"set {prefix}.num_generations=2 or more (8 is common)",
+                )
+            )
             return issues
         steps = kwargs.get("steps_per_generation") or value["gradient_accumulation_steps"]
         batch = kwargs.get("generation_batch_size") or value["per_device_train_batch_size"] * steps
         if batch % value["num_generations"]:
-            issues.append(ConfigIssue(
-                f"{prefix}.num_generations", value["num_generations"],
-                f"the generation batch ({batch} = per_device_train_batch_size x steps_per_generation, per "
-                "process) must be a multiple of num_generations",
-                f"make {prefix}.per_device_train_batch_size (or steps_per_generation) a multiple of "
-                f"{value['num_generations']}, or change {prefix}.num_generations"))
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.num_generations",
+                    value["num_generations"],
+                    f"the generation batch ({batch} = per_device_train_batch_size x steps_per_generation, per "
+                    "process) must be a multiple of num_generations",
+                    f"make {prefix}.per_device_train_batch_size (or steps_per_generation) a multiple of "
+                    f"{value['num_generations']}, or change {prefix}.num_generations",
+                )
+            )
         return issues

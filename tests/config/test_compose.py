@@ -65,7 +65,11 @@ def test_every_yaml_key_has_a_comment_above_it() -> None:
         for i, line in enumerate(lines):
             stripped = line.strip()
             is_key = stripped and not stripped.startswith(("#", "-")) and ":" in stripped
-            if not is_key or stripped.startswith(("_target_", "defaults")) or path.parent.name == "experiment":
+            if (
+                not is_key
+                or stripped.startswith(("_target_", "defaults"))
+                or path.parent.name == "experiment"
+            ):
                 continue
             if stripped.split(":")[0] == "params" or line.startswith(" " * 6):
                 continue  # entries under a commented list item

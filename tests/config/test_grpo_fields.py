@@ -11,6 +11,14 @@ def test_source_parse_matches_dataclass_fields() -> None:
 
 def test_well_known_fields_are_present() -> None:
     fields = grpo_config_fields()
-    for name in ("max_steps", "learning_rate", "num_generations", "beta", "max_completion_length",
-                 "per_device_train_batch_size", "reward_weights", "loss_type"):
+    for name in (
+        "max_steps",
+        "learning_rate",
+        "num_generations",
+        "beta",
+        "max_completion_length",
+        "per_device_train_batch_size",
+        "reward_weights",
+        "loss_type",
+    ):
         assert name in fields

@@ -12,7 +12,10 @@ from tests.conftest import compose_config
     ("given", "expected"),
     [
         # list index in brackets becomes Hydra's dotted index, and the key is force-added
-        ("reward.reward_functions[0].params.correct_reward=5.0", "++reward.reward_functions.0.params.correct_reward=5.0"),
+        (
+            "reward.reward_functions[0].params.correct_reward=5.0",
+            "++reward.reward_functions.0.params.correct_reward=5.0",
+        ),
         # a GRPOConfig field the YAML does not list is reachable without '+'
         ("train.beta=0.1", "++train.beta=0.1"),
         # '+' would fail for existing keys; '++' adds or replaces
@@ -39,7 +42,12 @@ def test_normalise_override(given: str, expected: str) -> None:
 
 
 def test_flag_values_are_not_rewritten() -> None:
-    assert normalise_overrides(["--cfg", "job", "-p", "train.max_steps"]) == ["--cfg", "job", "-p", "train.max_steps"]
+    assert normalise_overrides(["--cfg", "job", "-p", "train.max_steps"]) == [
+        "--cfg",
+        "job",
+        "-p",
+        "train.max_steps",
+    ]
 
 
 def test_unlisted_grpo_field_reaches_the_train_node() -> None:

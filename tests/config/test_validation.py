@@ -31,23 +31,40 @@ def _errors(overrides: list[str]) -> str:
         # the generation batch must split into whole groups
         (["train.num_generations=3"], ["train.num_generations=3", "must be a multiple of num_generations"]),
         # weights and functions must pair up
-        (["reward.weights=[1.0,2.0,3.0]"], ["reward.weights has 3 entries but reward.reward_functions has 2",
-                                            "give one weight per function"]),
+        (
+            ["reward.weights=[1.0,2.0,3.0]"],
+            [
+                "reward.weights has 3 entries but reward.reward_functions has 2",
+                "give one weight per function",
+            ],
+        ),
         # reward weights belong to the reward component
         (["train.reward_weights=[1.0,1.0]"], ["train.reward_weights", "reward.reward_functions[i].weight"]),
         # a _target_ whose module does not exist
-        (["data._target_=rlvr.no_such_module.Loader"], ["data._target_='rlvr.no_such_module.Loader'",
-                                                        "cannot import"]),
+        (
+            ["data._target_=rlvr.no_such_module.Loader"],
+            ["data._target_='rlvr.no_such_module.Loader'", "cannot import"],
+        ),
         # a reward entry with a missing module
-        (["reward.reward_functions[1]._target_=nowhere.reward"], ["reward.reward_functions[1]._target_",
-                                                                  "cannot import"]),
+        (
+            ["reward.reward_functions[1]._target_=nowhere.reward"],
+            ["reward.reward_functions[1]._target_", "cannot import"],
+        ),
         # a misspelled reward param names its function
-        (["reward.reward_functions[0].params.corect_reward=5"],
-         ["reward.reward_functions[0].params.corect_reward", "did you mean", "correct_reward"]),
+        (
+            ["reward.reward_functions[0].params.corect_reward=5"],
+            ["reward.reward_functions[0].params.corect_reward", "did you mean", "correct_reward"],
+        ),
         # a local data file that does not exist
-        (["data.path=/definitely/missing.jsonl"], ["data.path='/definitely/missing.jsonl'", "does not exist"]),
+        (
+            ["data.path=/definitely/missing.jsonl"],
+            ["data.path='/definitely/missing.jsonl'", "does not exist"],
+        ),
         # QLoRA needs the LoRA adapter
-        (["model.load_in_4bit=true", "model.lora.enabled=false"], ["model.load_in_4bit", "lora.enabled=true"]),
+        (
+            ["model.load_in_4bit=true", "model.lora.enabled=false"],
+            ["model.load_in_4bit", "lora.enabled=true"],
+        ),
         # unknown mode
         (["mode=tran"], ["mode='tran'", "known modes"]),
         # prompt template without the question
@@ -82,11 +99,26 @@ HEAVY = ("torch", "transformers", "trl", "datasets", "peft")
 
 def _run_cli(args: list[str], tmp_path: Path) -> tuple[subprocess.CompletedProcess, list[str]]:
     """Run run_pipeline.py under ``-X importtime`` and return the heavy top-level packages it imported."""
-    result = subprocess.run([sys.executable, "-X", "importtime", str(ROOT / "run_pipeline.py"), *args,
-                             f"hydra.run.dir={tmp_path / 'run'}"], capture_output=True, text=True,
-                            cwd=tmp_path, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()
-                if line.startswith("import time:")}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            str(ROOT / "run_pipeline.py"),
+            *args,
+            f"hydra.run.dir={tmp_path / 'run'}",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    imported = {
+        line.rsplit("|", 1)[-1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:")
+    }
     return result, sorted(imported & set(HEAVY))
 
 

@@ -35,7 +35,9 @@ def test_holdout_is_carved_when_there_is_no_eval_file() -> None:
 
 
 def test_sizes_are_capped() -> None:
-    splits = GSM8KData(hub_id=None, path=TRAIN, eval_path=TEST, max_train_samples=10, max_eval_samples=3).load(PROMPT)
+    splits = GSM8KData(
+        hub_id=None, path=TRAIN, eval_path=TEST, max_train_samples=10, max_eval_samples=3
+    ).load(PROMPT)
     assert (len(splits.train), len(splits.eval)) == (10, 3)
 
 
@@ -62,16 +64,23 @@ def test_missing_field_lists_available_columns(tmp_path: Path) -> None:
 
 
 def test_plain_text_prompt_for_base_models() -> None:
-    prompt = PromptTemplate(system_prompt="Solve it.", user_template="Q: {question}\nA:", use_chat_template=False,
-                            few_shot=[{"question": "1+1?", "answer": "#### 2"}])
+    prompt = PromptTemplate(
+        system_prompt="Solve it.",
+        user_template="Q: {question}\nA:",
+        use_chat_template=False,
+        few_shot=[{"question": "1+1?", "answer": "#### 2"}],
+    )
     assert prompt.build("2+2?") == "Solve it.\n\nQ: 1+1?\nA:\n#### 2\n\nQ: 2+2?\nA:\n"
 
 
 def test_finqa_sample_renders_text_table_and_question() -> None:
     splits = FinQAData(path="pkg://rlvr/data/builtin/finqa_sample.json", eval_holdout=2).load(PROMPT)
     # 6 records, 1 yes/no (not numeric yet) dropped and counted; 2 of the rest held out
-    assert splits.info["splits"]["train"]["dropped_unparseable"] + splits.info["splits"]["eval"][
-        "dropped_unparseable"] == 1
+    assert (
+        splits.info["splits"]["train"]["dropped_unparseable"]
+        + splits.info["splits"]["eval"]["dropped_unparseable"]
+        == 1
+    )
     assert len(splits.train) + len(splits.eval) == 5
     text = splits.train[0]["prompt"][-1]["content"]
     assert "| --- |" in text and "Question:" in text
@@ -79,10 +88,13 @@ def test_finqa_sample_renders_text_table_and_question() -> None:
 
 def test_render_table_is_markdown() -> None:
     assert render_table([["", "2021", "2020"], ["revenue", "$ 10", "$ 8"]]) == (
-        "|  | 2021 | 2020 |\n| --- | --- | --- |\n| revenue | $ 10 | $ 8 |")
+        "|  | 2021 | 2020 |\n| --- | --- | --- |\n| revenue | $ 10 | $ 8 |"
+    )
 
 
-@pytest.mark.skipif(not (GSM8K_DIR / "test.jsonl").exists(), reason="real GSM8K files not present (../shared)")
+@pytest.mark.skipif(
+    not (GSM8K_DIR / "test.jsonl").exists(), reason="real GSM8K files not present (../shared)"
+)
 def test_real_gsm8k_test_file_parses_completely() -> None:
     splits = GSM8KData(hub_id=None, path=str(GSM8K_DIR / "test.jsonl")).load(PROMPT)
     assert splits.info["splits"]["train"] == {"rows": 1319, "dropped_unparseable": 0}
