@@ -32,10 +32,12 @@ from typing import Literal
 
 #: Strategy names as a type, so config validation can check `strategies` lists from a scorer's signature.
 Strategy = Literal["hash", "boxed", "answer_tag", "answer_is", "last_number"]
-DEFAULT_STRATEGIES = ("hash", "boxed", "answer_tag", "answer_is", "last_number")
+DEFAULT_STRATEGIES: tuple[Strategy, ...] = ("hash", "boxed", "answer_tag", "answer_is", "last_number")
 
-# Digits with optional thousands groups and decimals, or a bare ".5"; an exponent only right after digits.
-_NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?"
+#: Digits with optional thousands groups and decimals, or a bare ".5"; an exponent only right after digits.
+#: Public so that rewards can build their own patterns around a number.
+NUMBER_PATTERN = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?"
+_NUM = NUMBER_PATTERN
 _CURRENCY = r"(?:\$|€|£|¥|₹)"
 # The lookbehind keeps digits inside identifiers ("x2", "v1.5") from counting as numbers.
 _NUMBER_RE = re.compile(rf"(?<![\w.]){_NUM}")
@@ -50,26 +52,46 @@ _SIGNED_RE = re.compile(
 _HEDGE_RE = re.compile(rf"^\s*(?:,|;|\bor\b|\band\b)\s*[-+]?\s?{_CURRENCY}?\s?\d")
 
 _HASH_RE = re.compile(r"####[ \t]*\n?([^\n]*)")
-_ANSWER_TAG_RE = re.compile(r"<answer>(.*?)</answer>", re.S | re.I)
-_ANSWER_IS_RE = re.compile(r"(?:\b(?:final\s+answer|the\s+answer)\s*(?:is\b|:|=)|\banswer\s*:)\s*([^\n]*)", re.I)
+_ANSWER_IS_RE = re.compile(
+    r"(?:\b(?:final\s+answer|the\s+answer)\s*(?:is\b|:|=)|\banswer\s*:)\s*([^\n]*)", re.I
+)
 
 _MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2012": "-", "\ufe63": "-"})
 # Thin and no-break spaces appear as thousands separators ("1 000") in typeset output.
 _DIGIT_SPACE_RE = re.compile(r"(?<=\d)[\u2009\u202f\u00a0](?=\d{3})")
 _WRAPPER_RE = re.compile(r"\\(?:text|textbf|textrm|mathrm|mathbf|mbox|boxed|fbox)\s*\{([^{}]*)\}")
+# Real answers nest wrappers two or three deep; the cap keeps adversarial nesting from costing O(n^2).
+_MAX_NESTING = 8
+_BOXED_OPEN_RE = re.compile(r"\\boxed\s*(?:(\{)|\s([^\s$]+))")
 _FRAC_RE = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
-_LATEX_REPLACEMENTS = (("\\$", "$"), ("\\%", "%"), ("{,}", ","), ("\\times", "×"), ("\\cdot", "×"),
-                       ("\\,", ""), ("\\!", ""), ("\\;", ""), ("\\:", ""), ("\\ ", " "),
-                       ("\\left", ""), ("\\right", ""), ("\\(", ""), ("\\)", ""), ("\\[", ""), ("\\]", ""))
+_LATEX_REPLACEMENTS = (
+    ("\\$", "$"),
+    ("\\%", "%"),
+    ("{,}", ","),
+    ("\\times", "×"),
+    ("\\cdot", "×"),
+    ("\\,", ""),
+    ("\\!", ""),
+    ("\\;", ""),
+    ("\\:", ""),
+    ("\\ ", " "),
+    ("\\left", ""),
+    ("\\right", ""),
+    ("\\(", ""),
+    ("\\)", ""),
+    ("\\[", ""),
+    ("\\]", ""),
+)
 
 
 def _last_boxed(text: str) -> str | None:
     start = text.rfind("\\boxed")
     if start < 0:
         return None
-    brace = text.find("{", start)
-    if brace < 0:
-        return None
+    after = _BOXED_OPEN_RE.match(text, start)
+    if after is None or not after.group(1):  # "\boxed 5": the token after a space
+        return after.group(2) if after else None
+    brace = after.end(1) - 1
     depth = 0
     for i in range(brace, len(text)):
         if text[i] == "{":
@@ -79,6 +101,14 @@ def _last_boxed(text: str) -> str | None:
             if depth == 0:
                 return text[brace + 1 : i]
     return None
+
+
+def _last_answer_tag(text: str) -> str | None:
+    # rfind, not a lazy regex: findall on thousands of unclosed <answer> tags is quadratic.
+    lowered = text.lower()
+    end = lowered.rfind("</answer>")
+    start = lowered.rfind("<answer>", 0, end) if end >= 0 else -1
+    return text[start + len("<answer>") : end].strip() if start >= 0 else None
 
 
 def _last(regex: re.Pattern[str]) -> Callable[[str], str | None]:
@@ -97,7 +127,7 @@ def _last_number(text: str) -> str | None:
 STRATEGIES: dict[str, Callable[[str], str | None]] = {
     "hash": _last(_HASH_RE),
     "boxed": _last_boxed,
-    "answer_tag": _last(_ANSWER_TAG_RE),
+    "answer_tag": _last_answer_tag,
     "answer_is": _last(_ANSWER_IS_RE),
     "last_number": _last_number,
 }
@@ -120,8 +150,10 @@ def extract_answer(text: str | None, strategies: Sequence[str] | str = DEFAULT_S
     names = _as_names(strategies)
     bad = unknown_strategies(names)
     if bad:
-        raise ValueError(f"unknown answer-extraction strategy {bad[0]!r} in strategies={list(names)}; "
-                         f"use any of {', '.join(STRATEGIES)}")
+        raise ValueError(
+            f"unknown answer-extraction strategy {bad[0]!r} in strategies={list(names)}; "
+            f"use any of {', '.join(STRATEGIES)}"
+        )
     if not text:
         return None
     text = str(text).translate(_MINUS_SIGNS)
@@ -153,7 +185,9 @@ def normalise(text: str) -> str:
     for old, new in _LATEX_REPLACEMENTS:
         cleaned = cleaned.replace(old, new)
     previous = None
-    while previous != cleaned:  # unwrap nested \text{\boxed{...}} from the inside out
+    for _ in range(_MAX_NESTING):  # unwrap nested \text{\boxed{...}} from the inside out
+        if previous == cleaned:
+            break
         previous = cleaned
         cleaned = _WRAPPER_RE.sub(r"\1", cleaned)
         cleaned = _FRAC_RE.sub(r"\1/\2", cleaned)
@@ -183,10 +217,12 @@ def read_number(text: str | float | None) -> NumberReading | None:
 
 
 def _value(match: re.Match[str]) -> float | None:
+    exponents = (match.group("num").lower().partition("e")[2], match.group("pow"), match.group("exp"))
+    if any(
+        e and len(e.lstrip("+-")) > 4 for e in exponents
+    ):  # int() refuses absurd digit runs; none is finite
+        return None
     value = float(match.group("num").replace(",", ""))
-    for group in ("pow", "exp"):  # keep int() away from absurd digit runs; 10^{1000} overflows anyway
-        if match.group(group) and len(match.group(group).lstrip("+-")) > 4:
-            return None
     if match.group("pow"):
         value **= int(match.group("pow"))
     if match.group("den"):
@@ -213,8 +249,12 @@ def numbers_match(predicted: float | None, gold: float | None, tolerance: float 
     return abs(predicted - gold) <= tolerance * max(1.0, abs(gold))
 
 
-def is_correct(completion: str, gold: str | float, strategies: Sequence[str] = DEFAULT_STRATEGIES,
-               tolerance: float = 1e-6) -> bool:
+def is_correct(
+    completion: str,
+    gold: str | float,
+    strategies: Sequence[str] = DEFAULT_STRATEGIES,
+    tolerance: float = 1e-6,
+) -> bool:
     """Whether the answer extracted from ``completion`` equals the gold answer numerically."""
     return numbers_match(parse_number(extract_answer(completion, strategies)), parse_number(gold), tolerance)
 

@@ -24,19 +24,24 @@ class Prompt(Protocol):
 
 
 class DataComponent(Protocol):
-    def load(self, prompt: Prompt) -> DataSplits:
-        """Train/eval rows with at least ``prompt`` and ``answer`` columns."""
+    def load(self, prompt: Prompt, tokenizer: Any = None) -> DataSplits:
+        """Train/eval rows with at least ``prompt`` and ``answer`` columns; with a tokenizer, prompt
+        lengths are measured (and ``max_prompt_tokens`` enforced)."""
 
 
 class ModelComponent(Protocol):
-    def load(self) -> LoadedModel:
-        """Model, tokenizer (left padding, pad token set) and an optional peft config."""
+    def load_tokenizer(self) -> Any:
+        """The tokenizer alone (left padding, pad token set), without loading weights."""
+
+    def load(self, tokenizer: Any = None) -> LoadedModel:
+        """Model, tokenizer and an optional peft config."""
 
 
 class RewardComponent(Protocol):
     names: list[str]
     functions: list[Any]  # TRL reward functions: fn(prompts, completions, **columns) -> list[float | None]
     weights: list[float]
+    error_counts: dict[str, int]  # samples that got the on_error fallback, per function
 
 
 class TrainingLoop(Protocol):

@@ -41,10 +41,11 @@ def run_train(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
 
         set_seed(int(cfg.seed))
     prompt = build(cfg.prompts)
-    data_component: DataComponent = build(cfg.data)
-    data = data_component.load(prompt)
     model_component: ModelComponent = build(cfg.model)
-    loaded = model_component.load()
+    tokenizer = model_component.load_tokenizer()
+    data_component: DataComponent = build(cfg.data)
+    data = data_component.load(prompt, tokenizer)
+    loaded = model_component.load(tokenizer)
     rewards: RewardComponent = build(cfg.reward)
     evaluator: Evaluator = build(cfg.eval)
     observer: Observer = build(cfg.observer)
@@ -75,6 +76,7 @@ def run_train(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
         if evaluator.before_training:
             evaluate("before")
         train_output = trainer.train()
+        report["reward_errors"] = rewards.error_counts
         report["train"] = {
             "global_step": trainer.state.global_step,
             "training_loss": train_output.training_loss,
@@ -94,8 +96,25 @@ def run_train(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
         )
 
 
-#: Modes of ``run_pipeline.py`` (``mode=...``); later modes (check, score, eval) register here.
-MODES: dict[str, Callable[[DictConfig, Path], Any]] = {"train": run_train}
+def _run_check(cfg: DictConfig, run_dir: Path) -> Any:
+    from rlvr.checking import run_check
+
+    return run_check(cfg, run_dir)
+
+
+def _run_score(cfg: DictConfig, run_dir: Path) -> Any:
+    from rlvr.scoring import run_score
+
+    write_resolved_config(cfg, run_dir)
+    return run_score(cfg, run_dir)
+
+
+#: Modes of ``run_pipeline.py`` (``mode=...``); later modes (eval, compare) register here.
+MODES: dict[str, Callable[[DictConfig, Path], Any]] = {
+    "train": run_train,
+    "check": _run_check,
+    "score": _run_score,
+}
 
 
 def run(cfg: DictConfig, run_dir: Path) -> Any:

@@ -4,6 +4,8 @@ With ``use_chat_template: true`` (instruct models) a prompt is a list of chat me
 evaluator render with the tokenizer's chat template; otherwise it is one plain string for base models.
 ``answer_format`` names the extraction strategy (see :mod:`rlvr.answers`) that the prompt's
 instructions ask for; rewards and evaluation default to it through ``${prompts.answer_format}``.
+``completion_template`` is what a perfect answer looks like under these instructions; ``mode=check``
+formats every gold answer with it and scores it with the configured rewards.
 """
 
 from __future__ import annotations
@@ -16,6 +18,15 @@ from rlvr.config.errors import ConfigIssue
 
 Prompt = list[dict[str, str]] | str
 
+#: A perfect completion per answer format (override with ``prompts.completion_template``).
+DEFAULT_COMPLETIONS = {
+    "hash": "{reasoning}\n#### {answer}",
+    "boxed": "{reasoning}\nThe answer is \\boxed{{{answer}}}.",
+    "answer_tag": "{reasoning}\n<answer>{answer}</answer>",
+    "answer_is": "{reasoning}\nThe answer is {answer}.",
+    "last_number": "{reasoning}\n{answer}",
+}
+
 
 class PromptTemplate:
     """Builds prompts from a system prompt, a user template with ``{question}``, and few-shot examples."""
@@ -27,17 +38,23 @@ class PromptTemplate:
         answer_format: str = "hash",
         few_shot: Sequence[dict[str, str]] = (),
         use_chat_template: bool = True,
+        completion_template: str | None = None,
     ):
         self.system_prompt = system_prompt
         self.user_template = user_template
         self.answer_format = answer_format
         self.few_shot = [dict(example) for example in few_shot]
         self.use_chat_template = use_chat_template
+        self.completion_template = completion_template or DEFAULT_COMPLETIONS.get(
+            answer_format, "{reasoning}\n{answer}"
+        )
 
-    def build(self, question: str) -> Prompt:
-        """The prompt for one question: chat messages, or a plain string for base models."""
+    def build(self, question: str, system_prompt: str | None = None) -> Prompt:
+        """The prompt for one question (``system_prompt`` replaces the configured one for this row):
+        chat messages, or a plain string for base models."""
+        system_prompt = system_prompt or self.system_prompt
         if self.use_chat_template:
-            messages = [{"role": "system", "content": self.system_prompt}] if self.system_prompt else []
+            messages = [{"role": "system", "content": system_prompt}] if system_prompt else []
             for example in self.few_shot:
                 messages.append(
                     {"role": "user", "content": self.user_template.format(question=example["question"])}
@@ -45,11 +62,15 @@ class PromptTemplate:
                 messages.append({"role": "assistant", "content": example["answer"]})
             messages.append({"role": "user", "content": self.user_template.format(question=question)})
             return messages
-        parts = [self.system_prompt] if self.system_prompt else []
+        parts = [system_prompt] if system_prompt else []
         for example in self.few_shot:
             parts.append(f"{self.user_template.format(question=example['question'])}\n{example['answer']}")
         parts.append(self.user_template.format(question=question))
         return "\n\n".join(parts) + "\n"
+
+    def format_answer(self, answer: str, reasoning: str = "") -> str:
+        """A completion that states ``answer`` exactly as these instructions ask (used by mode=check)."""
+        return self.completion_template.format(answer=answer, reasoning=reasoning).strip()
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
@@ -72,6 +93,16 @@ class PromptTemplate:
                     fmt,
                     "unknown answer format",
                     f"use one of {', '.join(sorted(STRATEGIES))}",
+                )
+            )
+        template = kwargs.get("completion_template")
+        if template is not None and "{answer}" not in str(template):
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.completion_template",
+                    template,
+                    "must contain {answer}",
+                    "write the template around {answer} (and optionally {reasoning})",
                 )
             )
         for n, example in enumerate(kwargs.get("few_shot") or []):

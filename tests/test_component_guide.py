@@ -13,7 +13,6 @@ from omegaconf import OmegaConf, open_dict
 
 from rlvr.config import build, validate_config
 from rlvr.prompts import PromptTemplate
-from rlvr.rewards import RewardSet
 from tests.conftest import ROOT, compose_config
 
 _BLOCK = re.compile(r"<!-- example: (\w+) (\S+) -->\n```(\w+)\n(.*?)```", re.S)
@@ -41,7 +40,10 @@ def guide(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, st
 
 def test_dataset_example(guide: dict, tmp_path: Path) -> None:
     rows = tmp_path / "arith.jsonl"
-    rows.write_text("\n".join(json.dumps({"expression": f"{i} + {i}", "value": 2 * i}) for i in range(10)))
+    values = [2 * i for i in range(10)] + ["n/a"]  # the last gold answer is unparseable: dropped and counted
+    rows.write_text(
+        "\n".join(json.dumps({"expression": f"{i} + {i}", "value": v}) for i, v in enumerate(values))
+    )
     cfg = compose_config()
     with open_dict(cfg):
         cfg.data = OmegaConf.create(guide["dataset", "conf/data_component/arithmetic.yaml"])
@@ -49,7 +51,12 @@ def test_dataset_example(guide: dict, tmp_path: Path) -> None:
         cfg.data.seed = 42
     validate_config(cfg)
     splits = build(cfg.data).load(PromptTemplate(system_prompt="Compute."))
-    assert (len(splits.train), len(splits.eval)) == (8, 2)
+    assert len(splits.train) + len(splits.eval) == 10
+    assert (
+        splits.info["splits"]["train"]["dropped_unparseable"]
+        + splits.info["splits"]["eval"]["dropped_unparseable"]
+        == 1
+    )
     assert splits.train[0]["prompt"][-1]["content"].startswith("What is ")
 
 

@@ -7,6 +7,12 @@ Two things users type that Hydra's grammar rejects are made to work here:
 * ``data_component=finqa`` — the defaults list places the group at a package (``data_component@data``),
   which Hydra wants repeated in the override; the short form is rewritten to it.
 
+Choosing a task also chooses its rewards: ``data_component=X`` adds ``reward_component=X`` when
+``conf/reward_component/X.yaml`` exists and the command line does not pick a reward set itself
+(FinQA's gold answers need FinQA's verifier, reasoning-gym's need the library's scorer). Hydra cannot
+express this in the defaults list — a group can only override choices listed before it, and ``data``
+comes first — so it is done here, visibly: the added override shows in ``.hydra/overrides.yaml``.
+
 Component nodes are *open*: every ``<node>.<key>=value`` override is rewritten to Hydra's force-add
 form ``++<node>.<key>=value``. Deciding which keys are valid is the job of
 :func:`rlvr.config.validate.validate_config`, which checks them against the component's real
@@ -16,6 +22,9 @@ signature (and ``trl.GRPOConfig``'s fields for ``train``) and suggests the close
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+CONF_DIR = Path(__file__).resolve().parents[2] / "conf"
 
 #: Config group -> the node it fills (conf/config.yaml's defaults list: ``data_component@data``, ...).
 COMPONENT_GROUPS = {
@@ -80,4 +89,19 @@ def normalise_overrides(args: list[str]) -> list[str]:
             out.append(arg)
             continue
         out.append(normalise_override(arg))
-    return out
+    return out + companion_overrides(out)
+
+
+def companion_overrides(overrides: list[str]) -> list[str]:
+    """``reward_component@reward=X`` for a chosen ``data_component@data=X`` with a same-named reward set."""
+    chosen = dict(
+        arg.split("=", 1) for arg in overrides if "=" in arg and not arg.startswith(("-", "+", "~"))
+    )
+    task = chosen.get("data_component@data")
+    if not task or "reward_component@reward" in chosen or "," in task:
+        return []
+    return (
+        [f"reward_component@reward={task}"]
+        if (CONF_DIR / "reward_component" / f"{task}.yaml").exists()
+        else []
+    )

@@ -43,6 +43,44 @@ def collect_issues(cfg: DictConfig, modes: Iterable[str] = ("train",)) -> list[C
         )
     for name in COMPONENT_NODES:
         issues.extend(_node_issues(cfg, name))
+    if not issues:
+        issues.extend(answer_format_issues(OmegaConf.to_container(cfg, resolve=True)))  # type: ignore[arg-type]
+    return issues
+
+
+def answer_format_issues(config: dict[str, Any]) -> list[ConfigIssue]:
+    """The prompt's answer format must be one the rewards and the evaluator read: a reward's
+    ``answer_format`` param must equal it, and any ``strategies`` list must contain it."""
+    asked = (config.get("prompts") or {}).get("answer_format")
+    if not asked:
+        return []
+    fix = f"use ${{prompts.answer_format}} there, or change prompts.answer_format (now {asked!r})"
+    issues = []
+    places = [
+        (f"reward.reward_functions[{i}].params", (e or {}).get("params") or {})
+        for i, e in enumerate((config.get("reward") or {}).get("reward_functions") or [])
+    ]
+    places.append(("eval", config.get("eval") or {}))
+    for prefix, params in places:
+        if "answer_format" in params and params["answer_format"] != asked:
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.answer_format",
+                    params["answer_format"],
+                    f"the prompt asks for {asked!r} answers but this requires another format",
+                    fix,
+                )
+            )
+        strategies = params.get("strategies")
+        if isinstance(strategies, list) and strategies and asked not in strategies:
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.strategies",
+                    strategies,
+                    f"the prompt asks for {asked!r} answers but this never extracts them",
+                    fix,
+                )
+            )
     return issues
 
 

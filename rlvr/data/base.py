@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 SUPPORTED_SUFFIXES = (".json", ".jsonl", ".parquet", ".csv")
 
 
+class UnparseableAnswer(ValueError):
+    """Raised by a task's row mapping when a gold answer cannot be read (the policy decides what next)."""
+
+
 @dataclass
 class DataSplits:
     """Train and held-out rows, plus facts about where they came from (for the observer)."""
@@ -31,31 +35,44 @@ class DataSplits:
     info: dict[str, Any] = field(default_factory=dict)
 
 
-def read_records(path_value: str) -> list[dict[str, Any]]:
-    """Rows of a local JSON (list of objects), JSONL, parquet or CSV file; errors name the file (and line)."""
+def read_records(path_value: str, on_bad_row: str = "error") -> tuple[list[dict[str, Any]], int]:
+    """(rows, skipped) of a local JSON (list of objects), JSONL, parquet or CSV file. A malformed JSONL
+    line raises an error naming ``file:line`` — or is skipped and counted with ``on_bad_row="skip"``."""
     path = resolve_path(path_value)
     if not path.is_file():
         raise FileNotFoundError(f"data file {path_value!r} not found (resolved to {path}); check data.path")
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
-        rows = []
+        rows, skipped = [], 0
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except json.JSONDecodeError as err:
-                    raise ValueError(f"{path}:{lineno}: malformed JSON line ({err.msg})") from err
-        return rows
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                if not isinstance(row, dict):
+                    raise ValueError(f"expected a JSON object, got {type(row).__name__}")
+            except ValueError as err:
+                if on_bad_row == "skip":
+                    skipped += 1
+                    continue
+                reason = err.msg if isinstance(err, json.JSONDecodeError) else str(err)
+                raise ValueError(
+                    f"{path}:{lineno}: malformed JSON line ({reason}); fix the line or set "
+                    "data.on_bad_row=skip to skip and count such lines"
+                ) from err
+            rows.append(row)
+        return rows, skipped
     if suffix == ".json":
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as err:
             raise ValueError(f"{path}:{err.lineno}: malformed JSON ({err.msg})") from err
-        return data if isinstance(data, list) else data.get("data", [data])
+        rows = data if isinstance(data, list) else data.get("data", [data])
+        return [r for r in rows if isinstance(r, dict)], sum(not isinstance(r, dict) for r in rows)
     if suffix in (".parquet", ".csv"):
         from datasets import load_dataset
 
-        return load_dataset(suffix[1:], data_files=str(path), split="train").to_list()
+        return load_dataset(suffix[1:], data_files=str(path), split="train").to_list(), 0
     raise ValueError(
         f"{path}: unsupported data file type {suffix!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}"
     )

@@ -1,10 +1,13 @@
 """FinQA: numerical reasoning over financial reports (text before and after a table, then a question).
 
-Reads the original FinQA record format (``pre_text``, ``table``, ``post_text``, ``qa.question``,
-``qa.answer`` / ``qa.exe_ans``, ``id``) from local JSON files such as FinQA's ``train.json``.
-The table is rendered as markdown between the surrounding text. Columns produced: ``prompt``,
-``answer`` (gold as written, e.g. ``14.3%``), ``exe_ans`` (the executed program value), ``id``.
-Rows whose gold answer is not numeric (yes/no) are dropped and counted for now.
+Reads the original FinQA record format — ``pre_text`` and ``post_text`` (lists of sentences), ``table``
+(list of rows, the first the header), ``qa.question``, ``qa.answer`` / ``qa.exe_ans``, ``id`` — from
+local JSON files such as FinQA's ``train.json``, or from a hub dataset that serves data files with the
+same fields (nested under ``qa`` or flat). The table is rendered as markdown between the two texts.
+
+Columns produced: ``prompt``; ``answer`` (the gold as written, e.g. ``14.3%``, ``-217``, ``yes``;
+``exe_ans`` when ``answer`` is empty); ``exe_ans``; ``answer_type`` (``number`` | ``percent`` |
+``yes_no``); ``is_percent``; ``id``.
 """
 
 from __future__ import annotations
@@ -13,9 +16,12 @@ from typing import Any
 
 from rlvr.answers import parse_number
 from rlvr.config.errors import ConfigIssue
-from rlvr.data.base import DataSplits, path_issues
+from rlvr.data.base import DataSplits, UnparseableAnswer, path_issues
+from rlvr.data.policy import RowPolicy, policy_issues
 from rlvr.data.source import RowSource, build_splits
 from rlvr.prompts import PromptTemplate
+
+YES_NO = {"yes", "no", "true", "false"}
 
 
 def render_table(table: list[list[Any]]) -> str:
@@ -23,7 +29,9 @@ def render_table(table: list[list[Any]]) -> str:
     if not table:
         return ""
     width = max(len(row) for row in table)
-    rows = [[str(cell).strip() for cell in row] + [""] * (width - len(row)) for row in table]
+    rows = [
+        [str(cell).strip().replace("|", "/") for cell in row] + [""] * (width - len(row)) for row in table
+    ]
     lines = ["| " + " | ".join(rows[0]) + " |", "|" + " --- |" * width]
     lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
     return "\n".join(lines)
@@ -36,60 +44,95 @@ def render_context(record: dict[str, Any]) -> str:
     return "\n\n".join(part for part in (pre, render_table(record.get("table") or []), post) if part)
 
 
+def answer_type(answer: str) -> str | None:
+    """``yes_no``, ``percent`` or ``number`` for a gold answer; None when it is none of them."""
+    text = answer.strip().lower()
+    if text in YES_NO:
+        return "yes_no"
+    if parse_number(text.strip("() ")) is None:
+        return None
+    return "percent" if text.endswith("%") else "number"
+
+
 class FinQAData:
-    """FinQA records from local JSON (the original format)."""
+    """FinQA records (original format) from local JSON or a hub dataset of data files."""
 
     def __init__(
         self,
         path: str | None = None,
         eval_path: str | None = None,
+        hub_id: str | None = None,
+        hub_config: str | None = None,
+        revision: str | None = None,
+        train_split: str = "train",
+        eval_split: str | None = None,
         eval_holdout: int = 0,
         max_train_samples: int | None = None,
         max_eval_samples: int | None = None,
         seed: int = 42,
+        on_bad_row: str = "error",
+        on_unparseable: str = "drop",
+        max_prompt_tokens: int | None = None,
+        on_long_prompt: str = "drop",
     ):
+        self.policy = RowPolicy(on_bad_row, on_unparseable, max_prompt_tokens, on_long_prompt)
         self.source = RowSource(
-            path=path,
-            eval_path=eval_path,
-            eval_split=None,
-            eval_holdout=eval_holdout,
-            max_train_samples=max_train_samples,
-            max_eval_samples=max_eval_samples,
-            seed=seed,
+            hub_id,
+            hub_config,
+            revision,
+            path,
+            eval_path,
+            train_split,
+            eval_split,
+            eval_holdout,
+            max_train_samples,
+            max_eval_samples,
+            seed,
+            self.policy,
         )
 
-    def load(self, prompt: PromptTemplate) -> DataSplits:
+    def load(self, prompt: PromptTemplate, tokenizer: Any = None) -> DataSplits:
         train, evaluation, info = self.source.load()
-
-        def to_example(record: dict[str, Any]) -> dict[str, Any] | None:
-            qa = record.get("qa")
-            if not isinstance(qa, dict) or "question" not in qa:
-                raise KeyError(
-                    f"FinQA record {record.get('id')!r} has no qa.question (keys: {sorted(record)})"
-                )
-            gold = str(qa.get("answer") or qa.get("exe_ans") or "")
-            if parse_number(gold) is None:
-                return None
-            question = f"{render_context(record)}\n\nQuestion: {qa['question']}"
-            return {
-                "prompt": prompt.build(question),
-                "answer": gold,
-                "exe_ans": str(qa.get("exe_ans")),
-                "id": str(record.get("id", "")),
-            }
-
-        return build_splits(train, evaluation, to_example, {"task": "finqa", **info})
+        return build_splits(
+            train,
+            evaluation,
+            lambda record: to_example(record, prompt),
+            {"task": "finqa", **info},
+            self.policy,
+            tokenizer,
+        )
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
-        issues = path_issues(prefix, kwargs)
-        if not kwargs.get("path"):
+        issues = path_issues(prefix, kwargs) + policy_issues(prefix, kwargs)
+        if not kwargs.get("path") and not kwargs.get("hub_id"):
             issues.append(
                 ConfigIssue(
                     f"{prefix}.path",
                     None,
-                    "FinQA reads local files and no path is set",
-                    f"set {prefix}.path to FinQA's train.json",
+                    "no FinQA source: path and hub_id are both empty",
+                    f"set {prefix}.path to FinQA's train.json (or {prefix}.hub_id)",
                 )
             )
         return issues
+
+
+def to_example(record: dict[str, Any], prompt: PromptTemplate) -> dict[str, Any]:
+    """One FinQA record as a training example (see the module docstring for the columns)."""
+    qa = record.get("qa") if isinstance(record.get("qa"), dict) else record
+    if "question" not in qa:
+        raise KeyError(f"FinQA record {record.get('id')!r} has no qa.question (fields: {sorted(record)})")
+    exe_ans = qa.get("exe_ans")
+    gold = str(qa.get("answer") or "").strip() or ("" if exe_ans is None else str(exe_ans))
+    kind = answer_type(gold)
+    if kind is None:
+        raise UnparseableAnswer(repr(gold))
+    question = f"{render_context(record)}\n\nQuestion: {qa['question']}"
+    return {
+        "prompt": prompt.build(question),
+        "answer": gold,
+        "exe_ans": str(exe_ans),
+        "answer_type": kind,
+        "is_percent": kind == "percent",
+        "id": str(record.get("id", "")),
+    }

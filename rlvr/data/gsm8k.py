@@ -1,7 +1,8 @@
 """GSM8K: grade-school math word problems whose worked solutions end in ``#### <number>``.
 
 Hub: ``openai/gsm8k`` (configs ``main`` and ``socratic``); or local files through ``data.path``.
-Columns produced: ``prompt``, ``answer`` (gold number as a plain string), ``question``, ``solution``.
+Columns produced: ``prompt``, ``answer`` (the gold number, normalised: no commas, ``$`` or trailing
+zeros), ``question`` and ``solution`` (the full worked solution, kept for analysis).
 """
 
 from __future__ import annotations
@@ -10,9 +11,28 @@ from typing import Any
 
 from rlvr.answers import gsm8k_gold, parse_number
 from rlvr.config.errors import ConfigIssue
-from rlvr.data.base import DataSplits, path_issues
+from rlvr.data.base import DataSplits, UnparseableAnswer, path_issues
+from rlvr.data.policy import RowPolicy, policy_issues
 from rlvr.data.source import RowSource, build_splits
 from rlvr.prompts import PromptTemplate
+
+
+def canonical_number(text: str | None) -> str | None:
+    """A gold number as a plain string: ``"1,250"`` → ``"1250"``, ``"$5.50"`` → ``"5.5"``, ``"-3"`` → ``"-3"``."""
+    value = parse_number(text)
+    if value is None:
+        return None
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def require_fields(row: dict[str, Any], *fields: str) -> None:
+    """Raise a KeyError naming the missing field and the columns the row does have."""
+    for name in fields:
+        if name not in row:
+            raise KeyError(
+                f"data row has no field {name!r} (available: {sorted(row)}); "
+                "set data.question_field / data.answer_field to the right columns"
+            )
 
 
 class GSM8KData:
@@ -33,7 +53,12 @@ class GSM8KData:
         question_field: str = "question",
         answer_field: str = "answer",
         seed: int = 42,
+        on_bad_row: str = "error",
+        on_unparseable: str = "drop",
+        max_prompt_tokens: int | None = None,
+        on_long_prompt: str = "drop",
     ):
+        self.policy = RowPolicy(on_bad_row, on_unparseable, max_prompt_tokens, on_long_prompt)
         self.source = RowSource(
             hub_id,
             hub_config,
@@ -46,24 +71,20 @@ class GSM8KData:
             max_train_samples,
             max_eval_samples,
             seed,
+            self.policy,
         )
         self.question_field = question_field
         self.answer_field = answer_field
 
-    def load(self, prompt: PromptTemplate) -> DataSplits:
+    def load(self, prompt: PromptTemplate, tokenizer: Any = None) -> DataSplits:
         train, evaluation, info = self.source.load()
 
-        def to_example(row: dict[str, Any]) -> dict[str, Any] | None:
-            for field in (self.question_field, self.answer_field):
-                if field not in row:
-                    raise KeyError(
-                        f"data row has no field {field!r} (available: {sorted(row)}); "
-                        f"set data.question_field / data.answer_field"
-                    )
+        def to_example(row: dict[str, Any]) -> dict[str, Any]:
+            require_fields(row, self.question_field, self.answer_field)
             solution = str(row[self.answer_field])
-            gold = gsm8k_gold(solution)
-            if parse_number(gold) is None:
-                return None
+            gold = canonical_number(gsm8k_gold(solution))
+            if gold is None:
+                raise UnparseableAnswer(repr(solution[-60:]))
             question = str(row[self.question_field])
             return {
                 "prompt": prompt.build(question),
@@ -72,11 +93,11 @@ class GSM8KData:
                 "solution": solution,
             }
 
-        return build_splits(train, evaluation, to_example, {"task": "gsm8k", **info})
+        return build_splits(train, evaluation, to_example, {"task": "gsm8k", **info}, self.policy, tokenizer)
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
-        issues = path_issues(prefix, kwargs)
+        issues = path_issues(prefix, kwargs) + policy_issues(prefix, kwargs)
         if not kwargs.get("path") and not kwargs.get("hub_id"):
             issues.append(
                 ConfigIssue(

@@ -1,18 +1,27 @@
-"""Where a task's rows come from: a local file (``path``/``eval_path``) or a hub dataset, sized and split.
+"""Where a task's rows come from, and how raw rows become examples.
 
 Shared by every task loader (composition, not inheritance): a task builds a :class:`RowSource` from
-its YAML keys, calls :meth:`RowSource.load`, then maps each raw row to an example with its own
-function. :func:`build_splits` does the mapping and counts rows whose gold answer cannot be parsed.
+its YAML keys and calls :meth:`RowSource.load`, then :func:`build_splits` maps each raw row with the
+task's own function, applies the :class:`~rlvr.data.policy.RowPolicy` and records what it did.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from rlvr.data.base import DataSplits, carve_holdout, read_hub_split, read_records, take, to_dataset
+from rlvr.data.base import (
+    DataSplits,
+    UnparseableAnswer,
+    carve_holdout,
+    read_hub_split,
+    read_records,
+    take,
+    to_dataset,
+)
+from rlvr.data.policy import RowPolicy, length_stats, prompt_token_length, truncate_prompt
 from rlvr.paths import resolve_path
 
 Row = dict[str, Any]
@@ -33,14 +42,23 @@ class RowSource:
     max_train_samples: int | None = None
     max_eval_samples: int | None = None
     seed: int = 42
+    policy: RowPolicy = field(default_factory=RowPolicy)
 
     def load(self) -> tuple[list[Row], list[Row], dict[str, Any]]:
         """(train rows, eval rows, info); eval rows come from eval_path, the hub eval split, or a held-out
         slice of train (``eval_holdout`` rows) — in that order of preference."""
+        skipped = 0
         if self.path:
-            train = read_records(self.path)
-            evaluation = read_records(self.eval_path) if self.eval_path else []
-            info: dict[str, Any] = {"source": self.path, "sha256": _file_digest(self.path)}
+            train, skipped = read_records(self.path, self.policy.on_bad_row)
+            evaluation: list[Row] = []
+            if self.eval_path:
+                evaluation, more = read_records(self.eval_path, self.policy.on_bad_row)
+                skipped += more
+            info: dict[str, Any] = {
+                "source": self.path,
+                "sha256": _file_digest(self.path),
+                "eval_source": self.eval_path,
+            }
         elif self.hub_id:
             train = read_hub_split(self.hub_id, self.hub_config, self.train_split, self.revision)
             evaluation = (
@@ -48,14 +66,24 @@ class RowSource:
                 if self.eval_split
                 else []
             )
-            info = {"source": self.hub_id, "config": self.hub_config, "revision": self.revision}
+            info = {
+                "source": self.hub_id,
+                "config": self.hub_config,
+                "revision": self.revision,
+                "train_split": self.train_split,
+                "eval_split": self.eval_split,
+            }
         else:
             raise ValueError("no data source: set data.path (local file) or data.hub_id")
         if not evaluation and self.eval_holdout:
             train, evaluation = carve_holdout(train, self.eval_holdout, self.seed)
-        train = take(train, self.max_train_samples, self.seed)
-        evaluation = take(evaluation, self.max_eval_samples, self.seed)
-        return train, evaluation, info
+            info["eval_source"] = f"{self.eval_holdout} rows held out of train (seed {self.seed})"
+        info["skipped_bad_rows"] = skipped
+        return (
+            take(train, self.max_train_samples, self.seed),
+            take(evaluation, self.max_eval_samples, self.seed),
+            info,
+        )
 
 
 def _file_digest(path_value: str) -> str:
@@ -63,19 +91,62 @@ def _file_digest(path_value: str) -> str:
 
 
 def build_splits(
-    train: list[Row], evaluation: list[Row], to_example: Callable[[Row], Row | None], info: dict[str, Any]
+    train: list[Row],
+    evaluation: list[Row],
+    to_example: Callable[[Row], Row],
+    info: dict[str, Any],
+    policy: RowPolicy | None = None,
+    tokenizer: Any = None,
 ) -> DataSplits:
-    """Map raw rows to examples; rows mapped to None (unparseable gold answer) are dropped and counted."""
-    counts = {}
-    splits = {}
+    """Map raw rows to examples and apply ``policy``; each split's counts go into ``info["splits"]``."""
+    policy = policy or RowPolicy()
+    counts, splits = {}, {}
     for name, rows in (("train", train), ("eval", evaluation)):
-        examples = [to_example(row) for row in rows]
-        kept = [e for e in examples if e is not None]
-        counts[name] = {"rows": len(kept), "dropped_unparseable": len(examples) - len(kept)}
-        splits[name] = to_dataset(kept) if kept else None
+        examples, report = _map_split(name, rows, to_example, policy, tokenizer)
+        counts[name] = report
+        splits[name] = to_dataset(examples) if examples else None
     if splits["train"] is None:
-        raise ValueError(
-            f"no usable training rows in {info.get('source')!r} "
-            f"({counts['train']['dropped_unparseable']} dropped for unparseable gold answers)"
-        )
-    return DataSplits(train=splits["train"], eval=splits["eval"], info={**info, "splits": counts})
+        raise ValueError(f"no usable training rows in {info.get('source')!r}: {counts['train']}")
+    info = {**info, "splits": counts}
+    info["fingerprint"] = hashlib.sha256(repr(sorted(info.items())).encode()).hexdigest()[:16]
+    return DataSplits(train=splits["train"], eval=splits["eval"], info=info)
+
+
+def _map_split(
+    name: str, rows: list[Row], to_example: Callable[[Row], Row], policy: RowPolicy, tokenizer: Any
+) -> tuple[list[Row], dict[str, Any]]:
+    examples, unparseable, lengths, too_long, truncated = [], 0, [], 0, 0
+    for index, row in enumerate(rows):
+        try:
+            example = to_example(row)
+        except UnparseableAnswer as err:
+            if policy.on_unparseable == "error":
+                raise ValueError(
+                    f"{name} row {index}: gold answer {err} cannot be parsed; fix the data or "
+                    "set data.on_unparseable=drop to drop and count such rows"
+                ) from err
+            unparseable += 1
+            continue
+        if tokenizer is not None:
+            length = prompt_token_length(example["prompt"], tokenizer)
+            if policy.max_prompt_tokens and length > policy.max_prompt_tokens:
+                too_long += 1
+                if policy.on_long_prompt == "drop":
+                    continue
+                if policy.on_long_prompt == "truncate":
+                    cut = truncate_prompt(example["prompt"], tokenizer, policy.max_prompt_tokens)
+                    if cut is None:
+                        continue
+                    example["prompt"], truncated = cut, truncated + 1
+                    length = prompt_token_length(cut, tokenizer)
+            lengths.append(length)
+        examples.append(example)
+    report: dict[str, Any] = {"rows": len(examples), "dropped_unparseable": unparseable}
+    if tokenizer is not None:
+        report |= {
+            "prompt_tokens": length_stats(lengths),
+            "over_max_prompt_tokens": too_long,
+            "truncated": truncated,
+            "dropped_too_long": too_long - truncated if policy.on_long_prompt != "keep" else 0,
+        }
+    return examples, report

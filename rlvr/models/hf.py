@@ -70,22 +70,39 @@ class HFModel:
             extra["revision"] = self.revision
         return name, extra
 
-    def load(self) -> LoadedModel:
-        import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer
+    def load_tokenizer(self) -> Any:
+        """The tokenizer alone (no weights): enough for token counting and ``mode=check``."""
+        from transformers import AutoTokenizer
 
         name, extra = self._source()
-        common = {"trust_remote_code": self.trust_remote_code, **extra}
-        kwargs: dict[str, Any] = {
-            **common,
-            "dtype": self.dtype if self.dtype == "auto" else getattr(torch, self.dtype),
-        }
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(name, trust_remote_code=self.trust_remote_code, **extra)
+        except OSError as err:
+            raise OSError(
+                f"could not load the tokenizer of {self.model_name_or_path!r}: {err}. Offline? Set "
+                "model.model_name_or_path to a local directory or .gguf file."
+            ) from err
+        if self.eos_token:
+            tokenizer.eos_token = self.eos_token
+        if tokenizer.pad_token is None:
+            tokenizer.pad_token = tokenizer.eos_token
+        tokenizer.padding_side = "left"
+        return tokenizer
+
+    def load(self, tokenizer: Any = None) -> LoadedModel:
+        """Model weights (+ the tokenizer, unless one from :meth:`load_tokenizer` is passed in)."""
+        import torch
+        from transformers import AutoModelForCausalLM
+
+        tokenizer = tokenizer if tokenizer is not None else self.load_tokenizer()
+        name, extra = self._source()
+        kwargs: dict[str, Any] = {"trust_remote_code": self.trust_remote_code, **extra}
+        kwargs["dtype"] = self.dtype if self.dtype == "auto" else getattr(torch, self.dtype)
         if self.attn_implementation:
             kwargs["attn_implementation"] = self.attn_implementation
         if self.load_in_4bit:
             kwargs.update(self._quantization_kwargs(torch))
         try:
-            tokenizer = AutoTokenizer.from_pretrained(name, **common)
             model = AutoModelForCausalLM.from_pretrained(name, **kwargs)
         except OSError as err:
             raise OSError(
@@ -94,7 +111,10 @@ class HFModel:
             ) from err
         if "gguf_file" in extra:
             _clear_gguf_marks(model)
-        self._prepare_tokenizer(model, tokenizer)
+        if self.eos_token:
+            model.generation_config.eos_token_id = tokenizer.eos_token_id
+            model.config.eos_token_id = tokenizer.eos_token_id
+        model.generation_config.pad_token_id = tokenizer.pad_token_id
         return LoadedModel(model, tokenizer, self._peft_config())
 
     def _quantization_kwargs(self, torch: Any) -> dict[str, Any]:
@@ -111,17 +131,6 @@ class HFModel:
             bnb_4bit_use_double_quant=True,
         )
         return {"quantization_config": config, "device_map": device}
-
-    def _prepare_tokenizer(self, model: Any, tokenizer: Any) -> None:
-        """Left padding (generation appends on the right), a pad token, and an optional EOS fix."""
-        if self.eos_token:
-            tokenizer.eos_token = self.eos_token
-            model.generation_config.eos_token_id = tokenizer.eos_token_id
-            model.config.eos_token_id = tokenizer.eos_token_id
-        if tokenizer.pad_token is None:
-            tokenizer.pad_token = tokenizer.eos_token
-        tokenizer.padding_side = "left"
-        model.generation_config.pad_token_id = tokenizer.pad_token_id
 
     def _peft_config(self) -> Any | None:
         if not self.lora.get("enabled"):

@@ -67,7 +67,7 @@ class RunObserver:
                 for k, v in clean.items()
                 if k in _CONSOLE_KEYS
                 or k.startswith(("rewards/", "eval/"))
-                and k.endswith(("/mean", "accuracy"))
+                and k.endswith(("/mean", "/errors", "accuracy"))
             }
             print(
                 f"[rlvr] {kind} step {step}: " + ", ".join(f"{k}={_short(v)}" for k, v in shown.items()),

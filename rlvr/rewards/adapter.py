@@ -11,8 +11,10 @@ called once per batch instead.
 
 Safety (:class:`SafeReward`): a scorer that raises, or runs past ``timeout`` seconds, gives that sample
 the ``on_error`` fallback (``zero`` → 0.0, ``none`` → None, ``raise`` → stop the run). Failures are
-counted (:attr:`SafeReward.errors`), logged to TRL as ``rewards/<name>/errors`` (failures in that batch)
-and the first traceback of each function goes to the ``rlvr.rewards`` logger once. A return value
+counted (:attr:`SafeReward.errors`, cumulative) and reported through the ``log_metric`` callback TRL
+passes to reward functions as ``rewards/<name>/errors`` (failures per reward call, which TRL averages over
+each logging window, so it reaches the observer's ``on_log`` with the other metrics); the first traceback
+of each function goes to the ``rlvr.rewards`` logger once. A return value
 that is not a real number (or None), or is NaN/inf, or a batch of the wrong length, is a bug in the
 reward and raises :class:`RewardReturnError` naming the function, whatever ``on_error`` says.
 
@@ -82,8 +84,14 @@ def scorer_columns(scorer: Callable[..., Any], params: dict[str, Any]) -> list[s
     if is_batched(scorer):
         return []
     values = list(_parameters(scorer).values())[1:]
-    return [p.name for p in values if p.default is inspect.Parameter.empty and p.name not in params
-            and p.name not in RUNTIME_INPUTS and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+    return [
+        p.name
+        for p in values
+        if p.default is inspect.Parameter.empty
+        and p.name not in params
+        and p.name not in RUNTIME_INPUTS
+        and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+    ]
 
 
 def _parameters(scorer: Callable[..., Any]) -> dict[str, inspect.Parameter]:
@@ -95,11 +103,15 @@ def check_value(value: Any, name: str, index: int) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise RewardReturnError(f"reward {name!r} returned {value!r} ({type(value).__name__}) for sample "
-                                f"{index}; a reward must return a float or None (e.g. `return 1.0 if ok else 0.0`)")
+        raise RewardReturnError(
+            f"reward {name!r} returned {value!r} ({type(value).__name__}) for sample "
+            f"{index}; a reward must return a float or None (e.g. `return 1.0 if ok else 0.0`)"
+        )
     if not math.isfinite(value):
-        raise RewardReturnError(f"reward {name!r} returned {value} for sample {index}; rewards must be finite "
-                                "(return None to leave a sample unscored)")
+        raise RewardReturnError(
+            f"reward {name!r} returned {value} for sample {index}; rewards must be finite "
+            "(return None to leave a sample unscored)"
+        )
     return float(value)
 
 
@@ -146,28 +158,42 @@ class RewardFailure(RuntimeError):
 class SafeReward:
     """A scorer in TRL's reward signature, with fallback on errors, a timeout, counting and return checks."""
 
-    def __init__(self, scorer: Callable[..., Any], params: dict[str, Any], name: str, on_error: str = "zero",
-                 timeout: float | None = None):
+    def __init__(
+        self,
+        scorer: Callable[..., Any],
+        params: dict[str, Any],
+        name: str,
+        on_error: str = "zero",
+        timeout: float | None = None,
+    ):
         if on_error not in ON_ERROR:
             raise ValueError(f"reward {name!r}: on_error={on_error!r} is not one of {', '.join(ON_ERROR)}")
         if timeout is not None and (isinstance(timeout, bool) or not timeout > 0):
-            raise ValueError(f"reward {name!r}: timeout={timeout!r} must be a positive number of seconds or null")
+            raise ValueError(
+                f"reward {name!r}: timeout={timeout!r} must be a positive number of seconds or null"
+            )
         self.scorer, self.params, self.name = scorer, dict(params), name
         self.__name__ = self.__qualname__ = name  # TRL logs rewards/<__name__>/mean
         self.on_error, self.timeout = on_error, timeout
         self.batched = is_batched(scorer)
         self.columns = scorer_columns(scorer, self.params)
         accepted = _parameters(scorer)
-        self.runtime = [n for n in RUNTIME_INPUTS if n in accepted and n not in self.params and not self.batched]
+        self.runtime = [
+            n for n in RUNTIME_INPUTS if n in accepted and n not in self.params and not self.batched
+        ]
         #: samples that got the fallback so far (exceptions and timeouts), over the life of this function
         self.errors = 0
         self._traceback_logged = False
 
-    def __call__(self, prompts: Sequence[Any] | None, completions: Sequence[Any], **kwargs: Any) -> list[float | None]:
+    def __call__(
+        self, prompts: Sequence[Any] | None, completions: Sequence[Any], **kwargs: Any
+    ) -> list[float | None]:
         missing = [c for c in self.columns if c not in kwargs]
         if missing:
             available = sorted(k for k in kwargs if k not in TRL_EXTRAS)
-            raise KeyError(f"reward {self.name!r} needs dataset column(s) {missing}; the batch has {available}")
+            raise KeyError(
+                f"reward {self.name!r} needs dataset column(s) {missing}; the batch has {available}"
+            )
         if self.batched:
             rewards, failed = self._score_batch(prompts, completions, kwargs)
         else:
@@ -178,8 +204,9 @@ class SafeReward:
             log_metric(f"rewards/{self.name}/errors", float(failed))
         return rewards
 
-    def _score_one(self, index: int, prompts: Sequence[Any] | None, completions: Sequence[Any],
-                   kwargs: dict[str, Any]) -> tuple[float | None, int]:
+    def _score_one(
+        self, index: int, prompts: Sequence[Any] | None, completions: Sequence[Any], kwargs: dict[str, Any]
+    ) -> tuple[float | None, int]:
         inputs = {c: kwargs[c][index] for c in self.columns}
         if "prompt" in self.runtime:
             inputs["prompt"] = prompts[index] if prompts is not None else None
@@ -188,35 +215,49 @@ class SafeReward:
             inputs["completion_ids"] = ids[index] if ids is not None else None
         text = completion_text(completions[index])
         try:
-            value = call_with_timeout(lambda: self.scorer(text, **inputs, **self.params), self.timeout, self.name)
+            value = call_with_timeout(
+                lambda: self.scorer(text, **inputs, **self.params), self.timeout, self.name
+            )
         except Exception as err:  # any scorer failure is this sample's fallback, not the run's end
             return self._failed(err, f"sample {index}", 1), 1
         return check_value(value, self.name, index), 0
 
-    def _score_batch(self, prompts: Sequence[Any] | None, completions: Sequence[Any],
-                     kwargs: dict[str, Any]) -> tuple[list[float | None], int]:
+    def _score_batch(
+        self, prompts: Sequence[Any] | None, completions: Sequence[Any], kwargs: dict[str, Any]
+    ) -> tuple[list[float | None], int]:
         try:
-            values = call_with_timeout(lambda: self.scorer(prompts, completions, **kwargs, **self.params),
-                                       self.timeout, self.name)
+            values = call_with_timeout(
+                lambda: self.scorer(prompts, completions, **kwargs, **self.params), self.timeout, self.name
+            )
         except Exception as err:  # the whole batch gets the fallback
             fallback = self._failed(err, f"a batch of {len(completions)}", len(completions))
             return [fallback] * len(completions), len(completions)
         if not isinstance(values, (list, tuple)) or len(values) != len(completions):
             size = len(values) if isinstance(values, (list, tuple)) else type(values).__name__
-            raise RewardReturnError(f"reward {self.name!r} returned {size} rewards for {len(completions)} "
-                                    "completions; return a list with one float (or None) per completion")
+            raise RewardReturnError(
+                f"reward {self.name!r} returned {size} rewards for {len(completions)} "
+                "completions; return a list with one float (or None) per completion"
+            )
         return [check_value(v, self.name, i) for i, v in enumerate(values)], 0
 
     def _failed(self, err: Exception, where: str, samples: int) -> float | None:
         if self.on_error == "raise":
-            raise RewardFailure(f"reward {self.name!r} failed on {where}: {type(err).__name__}: {err} "
-                                "(set on_error: zero or none on this entry to score such samples instead)") from err
+            raise RewardFailure(
+                f"reward {self.name!r} failed on {where}: {type(err).__name__}: {err} "
+                "(set on_error: zero or none on this entry to score such samples instead)"
+            ) from err
         with _COUNT_LOCK:
             self.errors += samples
             first, self._traceback_logged = not self._traceback_logged, True
         if first:
-            logger.warning("reward %r failed on %s and scores %r there (on_error=%s); further failures are only "
-                           "counted (rewards/%s/errors). First traceback:\n%s", self.name, where,
-                           _FALLBACK[self.on_error], self.on_error, self.name,
-                           "".join(traceback.format_exception(type(err), err, err.__traceback__)))
+            logger.warning(
+                "reward %r failed on %s and scores %r there (on_error=%s); further failures are only "
+                "counted (rewards/%s/errors). First traceback:\n%s",
+                self.name,
+                where,
+                _FALLBACK[self.on_error],
+                self.on_error,
+                self.name,
+                "".join(traceback.format_exception(type(err), err, err.__traceback__)),
+            )
         return _FALLBACK[self.on_error]

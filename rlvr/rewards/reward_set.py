@@ -1,8 +1,11 @@
 """The reward component: a list of ``{_target_, weight, params, name, on_error, timeout}`` entries.
 
-Each entry's ``_target_`` is a scorer (see :mod:`rlvr.rewards.adapter` for the convention); the
-:class:`RewardSet` wraps each into a :class:`~rlvr.rewards.adapter.SafeReward` (TRL's signature) and
-carries the weights, which the trainer passes on as ``GRPOConfig.reward_weights``.
+Each entry's ``_target_`` is a scorer (see :mod:`rlvr.rewards.adapter` for the convention), ``params`` its
+keyword arguments, ``name`` the metric name (default: the function's name), ``on_error`` and ``timeout``
+its safety settings (default: the set's). The :class:`RewardSet` wraps each into a
+:class:`~rlvr.rewards.adapter.SafeReward` (TRL's signature) and carries the weights, which the trainer
+passes on as ``GRPOConfig.reward_weights``. Validation (:meth:`RewardSet.config_issues`) checks params
+against each scorer's signature, its ``Literal`` annotations and its optional ``param_issues`` rules.
 """
 
 from __future__ import annotations
@@ -26,17 +29,31 @@ class RewardSet:
     ``weights`` (optional) replaces the per-entry weights; ``on_error`` and ``timeout`` are the defaults
     for entries that do not set their own."""
 
-    def __init__(self, reward_functions: Sequence[dict[str, Any]], weights: Sequence[float] | None = None,
-                 on_error: str = "zero", timeout: float | None = None):
+    def __init__(
+        self,
+        reward_functions: Sequence[dict[str, Any]],
+        weights: Sequence[float] | None = None,
+        on_error: str = "zero",
+        timeout: float | None = None,
+    ):
         self.entries = [dict(e) for e in reward_functions]
         scorers = [locate_target(e["_target_"]) for e in self.entries]
         self.names = [e.get("name") or s.__name__ for e, s in zip(self.entries, scorers, strict=True)]
-        self.weights = [float(w) for w in weights] if weights is not None else [
-            float(e.get("weight", 1.0)) for e in self.entries]
+        self.weights = (
+            [float(w) for w in weights]
+            if weights is not None
+            else [float(e.get("weight", 1.0)) for e in self.entries]
+        )
         self.functions = [
-            SafeReward(s, dict(e.get("params") or {}), n, e.get("on_error") or on_error,
-                       e["timeout"] if e.get("timeout") is not None else timeout)
-            for s, e, n in zip(scorers, self.entries, self.names, strict=True)]
+            SafeReward(
+                s,
+                dict(e.get("params") or {}),
+                n,
+                e.get("on_error") or on_error,
+                e["timeout"] if e.get("timeout") is not None else timeout,
+            )
+            for s, e, n in zip(scorers, self.entries, self.names, strict=True)
+        ]
 
     @property
     def error_counts(self) -> dict[str, int]:
@@ -47,22 +64,43 @@ class RewardSet:
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
         entries = kwargs.get("reward_functions")
         if not isinstance(entries, list) or not entries:
-            return [ConfigIssue(f"{prefix}.reward_functions", entries, "needs a non-empty list of reward entries",
-                                "add at least one {_target_, weight, params} entry")]
-        issues = [i for n, e in enumerate(entries) for i in _entry_issues(f"{prefix}.reward_functions[{n}]", e)]
+            return [
+                ConfigIssue(
+                    f"{prefix}.reward_functions",
+                    entries,
+                    "needs a non-empty list of reward entries",
+                    "add at least one {_target_, weight, params} entry",
+                )
+            ]
+        issues = [
+            i for n, e in enumerate(entries) for i in _entry_issues(f"{prefix}.reward_functions[{n}]", e)
+        ]
         issues += _safety_issues(prefix, kwargs)
         weights = kwargs.get("weights")
         if weights is not None and (not isinstance(weights, list) or len(weights) != len(entries)):
             count = len(weights) if isinstance(weights, list) else "a non-list"
-            issues.append(ConfigIssue(f"{prefix}.weights", weights,
-                                      f"{prefix}.weights has {count} entries but {prefix}.reward_functions has "
-                                      f"{len(entries)}", "give one weight per function, or remove weights "
-                                      "to use each entry's weight"))
-        names = [e.get("name") or str(e.get("_target_", "")).rsplit(".", 1)[-1] for e in entries
-                 if isinstance(e, dict)]
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.weights",
+                    weights,
+                    f"{prefix}.weights has {count} entries but {prefix}.reward_functions has {len(entries)}",
+                    "give one weight per function, or remove weights to use each entry's weight",
+                )
+            )
+        names = [
+            e.get("name") or str(e.get("_target_", "")).rsplit(".", 1)[-1]
+            for e in entries
+            if isinstance(e, dict)
+        ]
         for dup in sorted({n for n in names if names.count(n) > 1}):
-            issues.append(ConfigIssue(f"{prefix}.reward_functions", dup, "two entries log under the same name",
-                                      "give one of them a distinct `name:`"))
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.reward_functions",
+                    dup,
+                    "two entries log under the same name",
+                    "give one of them a distinct `name:`",
+                )
+            )
         return issues
 
 
@@ -74,12 +112,26 @@ def _safety_issues(key: str, node: dict[str, Any]) -> list[ConfigIssue]:
     issues = []
     on_error = node.get("on_error")
     if on_error is not None and on_error not in ON_ERROR:
-        issues.append(ConfigIssue(f"{key}.on_error", on_error, "unknown error policy",
-                                  "use zero (score 0.0), none (leave unscored) or raise (stop the run)"))
+        issues.append(
+            ConfigIssue(
+                f"{key}.on_error",
+                on_error,
+                "unknown error policy",
+                "use zero (score 0.0), none (leave unscored) or raise (stop the run)",
+            )
+        )
     timeout = node.get("timeout")
-    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0):
-        issues.append(ConfigIssue(f"{key}.timeout", timeout, "timeout must be a positive number of seconds",
-                                  f"e.g. {key}.timeout=5, or null for no limit"))
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
+    ):
+        issues.append(
+            ConfigIssue(
+                f"{key}.timeout",
+                timeout,
+                "timeout must be a positive number of seconds",
+                f"e.g. {key}.timeout=5, or null for no limit",
+            )
+        )
     return issues
 
 
@@ -89,14 +141,28 @@ def _entry_issues(key: str, entry: Any) -> list[ConfigIssue]:
     issues = []
     for extra in sorted(entry.keys() - set(_ENTRY_KEYS)):
         guess = closest(extra, _ENTRY_KEYS)
-        issues.append(ConfigIssue(f"{key}.{extra}", entry[extra], "unknown reward-entry key",
-                                  f"did you mean {key}.{guess}?" if guess else f"use {', '.join(_ENTRY_KEYS)}"))
+        issues.append(
+            ConfigIssue(
+                f"{key}.{extra}",
+                entry[extra],
+                "unknown reward-entry key",
+                f"did you mean {key}.{guess}?" if guess else f"use {', '.join(_ENTRY_KEYS)}",
+            )
+        )
     if not isinstance(entry.get("weight", 1.0), (int, float)) or isinstance(entry.get("weight"), bool):
-        issues.append(ConfigIssue(f"{key}.weight", entry["weight"], "weight must be a number", "e.g. weight: 1.0"))
+        issues.append(
+            ConfigIssue(f"{key}.weight", entry["weight"], "weight must be a number", "e.g. weight: 1.0")
+        )
     issues += _safety_issues(key, entry)
     if "_target_" not in entry:
-        return issues + [ConfigIssue(f"{key}._target_", None, "a reward entry needs _target_",
-                                     "point it at a scorer, e.g. rlvr.rewards.correctness.numeric_correctness")]
+        return issues + [
+            ConfigIssue(
+                f"{key}._target_",
+                None,
+                "a reward entry needs _target_",
+                "point it at a scorer, e.g. rlvr.rewards.correctness.numeric_correctness",
+            )
+        ]
     scorer, issue = target_or_issue(f"{key}._target_", entry["_target_"])
     if issue:
         return issues + [issue]
@@ -107,29 +173,27 @@ def _entry_issues(key: str, entry: Any) -> list[ConfigIssue]:
 
 
 def _param_issues(key: str, target: str, scorer: Any, params: dict[str, Any]) -> list[ConfigIssue]:
-    """Unknown params, params that are filled at run time, and values outside a ``Literal`` annotation."""
+    """Unknown params, params filled at run time, values outside a ``Literal``, then the scorer's own rules."""
     signature = list(inspect.signature(scorer).parameters)
     accepted = signature[2:] if is_batched(scorer) else signature[1:]
     hints = _type_hints(scorer)
     issues = []
     for name, value in params.items():
+        where = f"{key}.params.{name}"
         if name in RUNTIME_INPUTS and not is_batched(scorer):
-            issues.append(ConfigIssue(f"{key}.params.{name}", value, "filled per sample at run time",
-                                      f"remove {key}.params.{name}"))
+            issues.append(ConfigIssue(where, value, "filled per sample at run time", f"remove {where}"))
         elif name not in accepted:
             guess = closest(name, accepted)
-            issues.append(ConfigIssue(f"{key}.params.{name}", value, f"not a parameter of {target}",
-                                      f"did you mean {key}.params.{guess}?" if guess
-                                      else f"valid params: {', '.join(accepted)}"))
-        else:
-            choices = _bad_choice(hints.get(name), value)
-            if choices:
-                issues.append(ConfigIssue(f"{key}.params.{name}", value, f"not accepted by {target}",
-                                          f"use {choices}"))
+            fix = f"did you mean {key}.params.{guess}?" if guess else f"valid params: {', '.join(accepted)}"
+            issues.append(ConfigIssue(where, value, f"not a parameter of {target}", fix))
+        elif choices := _bad_choice(hints.get(name), value):
+            issues.append(
+                ConfigIssue(where, value, f"not a valid value for {name} of {target}", f"use {choices}")
+            )
     rules = getattr(scorer, "param_issues", None)
-    if callable(rules) and not issues:
-        issues += [ConfigIssue(f"{key}.params", params, problem, "change the params named in the rule")
-                   for problem in rules(params)]
+    if callable(rules) and not issues:  # the rules may assume the params above are well-formed
+        fix = "change the params named in the rule"
+        issues += [ConfigIssue(f"{key}.params", params, problem, fix) for problem in rules(params)]
     return issues
 
 

@@ -23,7 +23,7 @@ from tests.conftest import compose_config
         # deletion keeps its prefix
         ("~train.beta", "~train.beta"),
         # group selection gets the package the defaults list gives it
-        ("data_component=finqa", "data_component@data=finqa"),
+        ("data_component=generic", "data_component@data=generic"),
         ("prompts=math_reasoning", "prompts=math_reasoning"),  # group and node share a name
         # experiments are selected as they are
         ("experiment=smoke", "experiment=smoke"),
@@ -54,3 +54,17 @@ def test_unlisted_grpo_field_reaches_the_train_node() -> None:
     cfg = compose_config(["train.beta=0.04", "train.epsilon_high=0.28"])
     assert cfg.train.beta == 0.04
     assert cfg.train.epsilon_high == 0.28
+
+
+def test_a_task_brings_its_reward_set_unless_one_is_chosen() -> None:
+    assert normalise_overrides(["data_component=finqa"]) == [
+        "data_component@data=finqa",
+        "reward_component@reward=finqa",
+    ]
+    assert normalise_overrides(["data_component=finqa", "reward_component=gsm8k"]) == [
+        "data_component@data=finqa",
+        "reward_component@reward=gsm8k",
+    ]
+    assert normalise_overrides(["data_component=generic"]) == ["data_component@data=generic"]  # no such set
+    cfg = compose_config(["data_component=finqa"])
+    assert cfg.reward.reward_functions[0]._target_ == "rlvr.rewards.finqa.finqa_correctness"

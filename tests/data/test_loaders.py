@@ -75,15 +75,13 @@ def test_plain_text_prompt_for_base_models() -> None:
 
 def test_finqa_sample_renders_text_table_and_question() -> None:
     splits = FinQAData(path="pkg://rlvr/data/builtin/finqa_sample.json", eval_holdout=2).load(PROMPT)
-    # 6 records, 1 yes/no (not numeric yet) dropped and counted; 2 of the rest held out
-    assert (
-        splits.info["splits"]["train"]["dropped_unparseable"]
-        + splits.info["splits"]["eval"]["dropped_unparseable"]
-        == 1
-    )
-    assert len(splits.train) + len(splits.eval) == 5
-    text = splits.train[0]["prompt"][-1]["content"]
-    assert "| --- |" in text and "Question:" in text
+    assert (len(splits.train), len(splits.eval)) == (4, 2)
+    rows = splits.train.to_list() + splits.eval.to_list()
+    assert sorted(r["answer_type"] for r in rows) == ["number"] * 4 + ["percent", "yes_no"]
+    percent = next(r for r in rows if r["answer_type"] == "percent")
+    assert percent["answer"] == "14.3%" and percent["is_percent"] and float(percent["exe_ans"]) < 1
+    text = rows[0]["prompt"][-1]["content"]
+    assert "| --- |" in text and "\n\nQuestion: " in text
 
 
 def test_render_table_is_markdown() -> None:

@@ -1,0 +1,106 @@
+"""Procedural tasks from the reasoning-gym library, generated offline from a seed.
+
+``task`` is any reasoning-gym dataset name (``basic_arithmetic``, ``chain_sum``, ``countdown``,
+``gsm_symbolic``, ...); ``task_config`` passes the task's own options (difficulty ranges, sizes).
+Train and eval rows come from one generated dataset of ``size + eval_size`` items, so they never
+overlap. Each row keeps the full reasoning-gym entry as JSON (``rg_entry``) so that the matching reward
+(:func:`rlvr.rewards.reasoning_gym.reasoning_gym_score`) scores with the library's own verifier.
+
+Optional dependency: ``pip install reasoning-gym`` (or ``pip install -e ".[reasoning]"``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from typing import Any
+
+from rlvr.config.errors import ConfigIssue
+from rlvr.data.base import DataSplits
+from rlvr.data.policy import RowPolicy, policy_issues
+from rlvr.data.source import build_splits
+from rlvr.prompts import PromptTemplate
+
+INSTALL_HINT = 'pip install reasoning-gym (or pip install -e ".[reasoning]")'
+
+
+def import_reasoning_gym() -> Any:
+    """The reasoning_gym module, or an ImportError that says how to install it."""
+    try:
+        import reasoning_gym
+    except ImportError as err:
+        raise ImportError(
+            f"data_component=reasoning_gym needs the reasoning-gym package: {INSTALL_HINT}"
+        ) from err
+    return reasoning_gym
+
+
+class ReasoningGymData:
+    """``size`` training and ``eval_size`` evaluation items of one reasoning-gym task."""
+
+    def __init__(
+        self,
+        task: str = "basic_arithmetic",
+        size: int = 1000,
+        eval_size: int = 100,
+        task_config: dict[str, Any] | None = None,
+        seed: int = 42,
+        on_unparseable: str = "drop",
+        max_prompt_tokens: int | None = None,
+        on_long_prompt: str = "drop",
+    ):
+        self.task, self.size, self.eval_size, self.seed = task, size, eval_size, seed
+        self.task_config = dict(task_config or {})
+        self.policy = RowPolicy("error", on_unparseable, max_prompt_tokens, on_long_prompt)
+
+    def load(self, prompt: PromptTemplate, tokenizer: Any = None) -> DataSplits:
+        reasoning_gym = import_reasoning_gym()
+        known = sorted(reasoning_gym.factory.DATASETS)
+        if self.task not in known:
+            raise ValueError(
+                f"data.task={self.task!r} is not a reasoning-gym task; known tasks: {', '.join(known)}"
+            )
+        items = list(
+            reasoning_gym.create_dataset(
+                self.task, size=self.size + self.eval_size, seed=self.seed, **self.task_config
+            )
+        )
+
+        def to_example(entry: dict[str, Any]) -> dict[str, Any]:
+            return {
+                "prompt": prompt.build(entry["question"]),
+                "answer": str(entry["answer"]),
+                "question": entry["question"],
+                "rg_entry": json.dumps(entry, default=str),
+            }
+
+        info = {
+            "task": f"reasoning_gym/{self.task}",
+            "source": "reasoning-gym",
+            "seed": self.seed,
+            "task_config": self.task_config,
+            "skipped_bad_rows": 0,
+        }
+        return build_splits(items[: self.size], items[self.size :], to_example, info, self.policy, tokenizer)
+
+    @staticmethod
+    def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
+        issues = policy_issues(prefix, kwargs)
+        if importlib.util.find_spec("reasoning_gym") is None:
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}._target_",
+                    "rlvr.data.reasoning_gym.ReasoningGymData",
+                    "the reasoning-gym package is not installed",
+                    INSTALL_HINT,
+                )
+            )
+        for key in ("size", "eval_size"):
+            value = kwargs.get(key, 1)
+            if not isinstance(value, int) or value < (1 if key == "size" else 0):
+                issues.append(
+                    ConfigIssue(
+                        f"{prefix}.{key}", value, "must be a positive integer", f"e.g. {prefix}.{key}=100"
+                    )
+                )
+        return issues

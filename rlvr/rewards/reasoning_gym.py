@@ -1,0 +1,40 @@
+"""Reward for reasoning-gym tasks: the library's own verifier, applied to the extracted answer.
+
+Rows from :class:`rlvr.data.reasoning_gym.ReasoningGymData` carry the full task entry as JSON
+(``rg_entry``); the task's ``score_answer`` compares the model's answer with it (1.0 for correct,
+partial credit where the task defines it).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from rlvr.answers import extract_answer
+from rlvr.rewards.roles import correctness
+
+DEFAULT_STRATEGIES = ("hash", "answer_tag", "boxed", "answer_is")
+
+
+@functools.lru_cache(maxsize=64)
+def _scorer(task: str) -> Any:
+    from rlvr.data.reasoning_gym import import_reasoning_gym
+
+    return import_reasoning_gym().get_score_answer_fn(task)
+
+
+@correctness("correct_reward")
+def reasoning_gym_score(
+    completion: str,
+    rg_entry: str,
+    correct_reward: float = 2.0,
+    strategies: Sequence[str] = DEFAULT_STRATEGIES,
+) -> float:
+    """``correct_reward`` x the task's score (0..1) of the answer extracted by ``strategies``."""
+    entry = json.loads(rg_entry)
+    answer = extract_answer(completion, strategies)
+    if answer is None:
+        return 0.0
+    return correct_reward * float(_scorer(entry["metadata"]["source_dataset"])(answer=answer, entry=entry))

@@ -1,0 +1,65 @@
+"""reasoning-gym tasks are generated offline, deterministically, and scored by the library's verifier."""
+
+from __future__ import annotations
+
+import builtins
+import json
+
+import pytest
+
+from rlvr.config import ConfigValidationError, validate_config
+from rlvr.data.reasoning_gym import ReasoningGymData
+from rlvr.prompts import PromptTemplate
+from tests.conftest import compose_config
+
+pytest.importorskip("reasoning_gym", reason="optional extra: pip install reasoning-gym")
+PROMPT = PromptTemplate(answer_format="hash")
+
+
+def test_generation_is_seeded_and_splits_do_not_overlap() -> None:
+    first = ReasoningGymData(task="chain_sum", size=8, eval_size=4, seed=3).load(PROMPT)
+    again = ReasoningGymData(task="chain_sum", size=8, eval_size=4, seed=3).load(PROMPT)
+    assert first.train["question"] == again.train["question"]
+    assert (len(first.train), len(first.eval)) == (8, 4)
+    assert not set(first.train["question"]) & set(first.eval["question"])
+    entry = json.loads(first.train[0]["rg_entry"])
+    assert entry["answer"] == first.train[0]["answer"] and entry["metadata"]["source_dataset"] == "chain_sum"
+
+
+def test_reward_uses_the_library_scorer() -> None:
+    from rlvr.rewards.reasoning_gym import reasoning_gym_score
+
+    row = ReasoningGymData(task="countdown", size=1, eval_size=0, seed=1).load(PROMPT).train[0]
+    assert reasoning_gym_score(f"#### {row['answer']}", row["rg_entry"]) == 2.0
+    assert reasoning_gym_score("#### 1 + 1", row["rg_entry"]) < 2.0
+    assert reasoning_gym_score("no answer here", row["rg_entry"]) == 0.0
+
+
+def test_unknown_task_lists_known_tasks() -> None:
+    with pytest.raises(
+        ValueError, match=r"data.task='countdwn' is not a reasoning-gym task; known tasks: .*countdown"
+    ):
+        ReasoningGymData(task="countdwn", size=1).load(PROMPT)
+
+
+def test_missing_library_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = builtins.__import__
+
+    def no_reasoning_gym(name: str, *args, **kwargs):
+        if name == "reasoning_gym":
+            raise ImportError("No module named 'reasoning_gym'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_reasoning_gym)
+    with pytest.raises(ImportError, match=r"needs the reasoning-gym package: pip install reasoning-gym"):
+        ReasoningGymData(task="countdown", size=1).load(PROMPT)
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "reasoning_gym" else real_find_spec(name, *a),
+    )
+    with pytest.raises(ConfigValidationError, match="reasoning-gym package is not installed"):
+        validate_config(compose_config(["data_component=reasoning_gym"]))
