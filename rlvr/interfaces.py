@@ -63,8 +63,11 @@ class Evaluator(Protocol):
     before_training: bool
     after_training: bool
 
-    def evaluate(self, model: Any, tokenizer: Any, dataset: Any, tag: str) -> dict[str, Any]:
-        """A report with ``accuracy``, ``total`` and per-sample ``samples``."""
+    def evaluate(
+        self, model: Any, tokenizer: Any, dataset: Any, tag: str, judge: Any = None
+    ) -> dict[str, Any]:
+        """A report with ``accuracy``, ``total`` and per-sample ``samples``; ``judge`` (a
+        :class:`rlvr.rewards.roles.Judge`) decides correctness when given."""
 
 
 class Observer(Protocol):

@@ -18,6 +18,7 @@ from omegaconf import DictConfig, OmegaConf
 from rlvr.config import build
 from rlvr.interfaces import DataComponent, Evaluator, ModelComponent, Observer, RewardComponent, TrainingLoop
 from rlvr.observers.callback import observer_callback
+from rlvr.rewards.roles import correctness_judge
 
 
 def write_resolved_config(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
@@ -68,7 +69,9 @@ def run_train(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
         def evaluate(tag: str) -> None:
             if data.eval is None:
                 return
-            result = evaluator.evaluate(trainer.model, loaded.tokenizer, data.eval, tag)
+            result = evaluator.evaluate(
+                trainer.model, loaded.tokenizer, data.eval, tag, correctness_judge(rewards)
+            )
             _write_jsonl(run_dir / f"eval_samples_{tag}.jsonl", result.pop("samples"))
             report[tag] = result
             observer.log_eval(result, step=trainer.state.global_step)

@@ -91,6 +91,7 @@ def test_run_dir_files(tiny_run: Path) -> None:
     report = json.loads((tiny_run / "eval_report.json").read_text())
     for tag in ("before", "after"):
         assert report[tag]["total"] == 2
+        assert report[tag]["judge"] == "numeric_correctness at its maximum 2.0"
         assert 0.0 <= report[tag]["accuracy"] <= 1.0
     assert report["train"]["global_step"] == 2
     assert report["data"]["splits"]["train"]["rows"] == 32

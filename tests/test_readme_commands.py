@@ -64,7 +64,7 @@ def test_doc_command_composes(where: str, args: list[str]) -> None:
             for part in re.sub(r"\[(\d+)\]", r".\1", key).split("."):
                 node = node[int(part)] if part.isdigit() else node[part]
             assert _same(node, value.strip('"')), where
-    if not any(a.startswith("data.path=") for a in overrides):  # user files are not in this repo
+    if not any(a.startswith(("data.path=", "input=")) for a in overrides):  # user files are not in this repo
         validate_config(cfg, modes=MODES)
 
 

@@ -48,6 +48,8 @@ def normalise_override(arg: str) -> str:
     if arg.startswith("-"):
         return arg
     match = _OVERRIDE.match(arg)
+    if match and match.group("prefix") == "~":  # deletion: only the index spelling changes
+        return "~" + _INDEX.sub(r".\1", match.group("key")) + match.group("rest")
     if not match or not match.group("rest"):
         return arg
     key = _INDEX.sub(r".\1", match.group("key"))

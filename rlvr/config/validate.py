@@ -18,6 +18,7 @@ from omegaconf.errors import OmegaConfBaseException
 from rlvr.config.build import locate_target
 from rlvr.config.errors import ConfigIssue, ConfigValidationError, unknown_key_issue
 from rlvr.config.overrides import COMPONENT_NODES
+from rlvr.paths import missing_path_problem
 
 
 def validate_config(cfg: DictConfig, modes: Iterable[str] = ("train",)) -> None:
@@ -41,11 +42,27 @@ def collect_issues(cfg: DictConfig, modes: Iterable[str] = ("train",)) -> list[C
                 f"use one of mode={'|'.join(modes)}",
             )
         )
+    if mode == "score":
+        issues.extend(_score_input_issues(cfg.get("input")))
     for name in COMPONENT_NODES:
         issues.extend(_node_issues(cfg, name))
     if not issues:
         issues.extend(answer_format_issues(OmegaConf.to_container(cfg, resolve=True)))  # type: ignore[arg-type]
     return issues
+
+
+def _score_input_issues(value: Any) -> list[ConfigIssue]:
+    if not value:
+        return [
+            ConfigIssue(
+                "input",
+                value,
+                "mode=score needs a JSONL file of completions",
+                "add input=<file.jsonl> (e.g. a run's eval_samples_after.jsonl)",
+            )
+        ]
+    problem = missing_path_problem(str(value))
+    return [ConfigIssue("input", value, problem, "point input= at an existing JSONL file")] if problem else []
 
 
 def answer_format_issues(config: dict[str, Any]) -> list[ConfigIssue]:

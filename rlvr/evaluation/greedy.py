@@ -1,7 +1,9 @@
 """Greedy-decoding accuracy on the held-out split, before and after training.
 
-Correctness uses :func:`rlvr.answers.is_correct` — the same extraction and number matching as the
-``numeric_correctness`` reward — so "accuracy" means what the training signal means.
+A sample is correct when the reward set's correctness reward (the first scorer marked
+``@correctness``, e.g. ``numeric_correctness`` or ``finqa_correctness``) gives it its maximum — so
+"accuracy" means exactly what the training signal means, FinQA's percent rules included. Without such a
+reward (or with ``judge: numeric``) it falls back to :func:`rlvr.answers.is_correct` with ``strategies``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from rlvr.answers import DEFAULT_STRATEGIES, extract_answer, is_correct, unknown_strategies
 from rlvr.config.errors import ConfigIssue
+from rlvr.rewards.roles import Judge
 
 
 def render_prompt(prompt: Any, tokenizer: Any) -> str:
@@ -34,6 +37,7 @@ class GreedyAccuracy:
         max_new_tokens: int = 512,
         strategies: Sequence[str] = DEFAULT_STRATEGIES,
         tolerance: float = 1e-6,
+        judge: str = "reward",
     ):
         self.enabled = enabled
         self.before_training = before_training and enabled
@@ -43,9 +47,21 @@ class GreedyAccuracy:
         self.max_new_tokens = max_new_tokens
         self.strategies = list(strategies)
         self.tolerance = tolerance
+        self.judge = judge
 
-    def evaluate(self, model: Any, tokenizer: Any, dataset: Any, tag: str) -> dict[str, Any]:
-        """Accuracy report for ``dataset`` (rows with ``prompt`` and ``answer``); ``tag`` labels it."""
+    def evaluate(
+        self, model: Any, tokenizer: Any, dataset: Any, tag: str, judge: Judge | None = None
+    ) -> dict[str, Any]:
+        """Accuracy report for ``dataset`` (rows with ``prompt`` and ``answer``); ``tag`` labels it.
+        ``judge`` (from :func:`rlvr.rewards.roles.correctness_judge`) decides correctness when given and
+        ``self.judge == "reward"``."""
+        if self.judge != "reward" or judge is None:
+            judge = Judge(
+                f"numeric(strategies={self.strategies})",
+                lambda completion, row: is_correct(
+                    completion, row["answer"], self.strategies, self.tolerance
+                ),
+            )
         import torch
 
         rows = dataset.select(range(min(len(dataset), self.max_samples or len(dataset))))
@@ -75,7 +91,7 @@ class GreedyAccuracy:
                             "answer": row["answer"],
                             "completion": completion,
                             "extracted": extract_answer(completion, self.strategies),
-                            "correct": is_correct(completion, row["answer"], self.strategies, self.tolerance),
+                            "correct": judge.is_correct(completion, row),
                             "completion_tokens": int((tokens != tokenizer.pad_token_id).sum()),
                         }
                     )
@@ -84,6 +100,7 @@ class GreedyAccuracy:
         correct = sum(s["correct"] for s in samples)
         return {
             "tag": tag,
+            "judge": judge.name,
             "accuracy": correct / len(samples) if samples else 0.0,
             "correct": correct,
             "total": len(samples),
@@ -94,6 +111,15 @@ class GreedyAccuracy:
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
+        if kwargs.get("judge", "reward") not in ("reward", "numeric"):
+            return [
+                ConfigIssue(
+                    f"{prefix}.judge",
+                    kwargs["judge"],
+                    "unknown judge",
+                    "use reward (the correctness reward at its maximum) or numeric",
+                )
+            ]
         bad = unknown_strategies(kwargs.get("strategies") or [])
         return (
             [

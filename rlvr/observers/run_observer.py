@@ -62,17 +62,7 @@ class RunObserver:
             with self._path.open("a", encoding="utf-8") as handle:
                 handle.write(json.dumps(record) + "\n")
         if self.console:
-            shown = {
-                k: v
-                for k, v in clean.items()
-                if k in _CONSOLE_KEYS
-                or k.startswith(("rewards/", "eval/"))
-                and k.endswith(("/mean", "/errors", "accuracy"))
-            }
-            print(
-                f"[rlvr] {kind} step {step}: " + ", ".join(f"{k}={_short(v)}" for k, v in shown.items()),
-                flush=True,
-            )
+            self._print(kind, step, clean)
         if self._wandb_run is not None:
             self._wandb_run.log(
                 {
@@ -81,6 +71,28 @@ class RunObserver:
                     if isinstance(v, (int, float))
                 },
                 step=step,
+            )
+
+    @staticmethod
+    def _print(kind: str, step: int, metrics: dict[str, Any]) -> None:
+        """One compact console line; records with nothing worth showing (e.g. the run summary) print nothing."""
+        if kind == "data":
+            splits = (metrics.get("data") or {}).get("splits", {})
+            print(
+                "[rlvr] data: " + ", ".join(f"{name} {s['rows']} rows" for name, s in splits.items()),
+                flush=True,
+            )
+            return
+        shown = {
+            k: v
+            for k, v in metrics.items()
+            if k in _CONSOLE_KEYS
+            or (k.startswith(("rewards/", "eval/")) and k.endswith(("/mean", "/errors", "accuracy")))
+        }
+        if shown:
+            print(
+                f"[rlvr] {kind} step {step}: " + ", ".join(f"{k}={_short(v)}" for k, v in shown.items()),
+                flush=True,
             )
 
     def log_eval(self, report: dict[str, Any], step: int) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -33,3 +34,29 @@ def correctness_maximum(scorer: Callable[..., Any], params: dict[str, Any]) -> f
     if name in params:
         return float(params[name])
     return float(inspect.signature(scorer).parameters[name].default)
+
+
+@dataclass(frozen=True)
+class Judge:
+    """Decides whether one completion answers one dataset row correctly (used by evaluation)."""
+
+    name: str
+    is_correct: Callable[[str, dict[str, Any]], bool]
+
+
+def correctness_judge(rewards: Any) -> Judge | None:
+    """A judge from the reward set's first correctness reward: correct = that reward at its maximum."""
+    for function in rewards.functions:
+        maximum = correctness_maximum(function.scorer, function.params)
+        if maximum is None:
+            continue
+
+        def is_correct(
+            completion: str, row: dict[str, Any], function: Any = function, top: float = maximum
+        ) -> bool:
+            columns = {key: [value] for key, value in row.items() if key != "prompt"}
+            score = function(prompts=[row.get("prompt")], completions=[completion], **columns)[0]
+            return score is not None and score >= top - 1e-9
+
+        return Judge(f"{function.name} at its maximum {maximum}", is_correct)
+    return None

@@ -20,8 +20,9 @@ from tests.conftest import compose_config
         ("train.beta=0.1", "++train.beta=0.1"),
         # '+' would fail for existing keys; '++' adds or replaces
         ("+train.beta=0.1", "++train.beta=0.1"),
-        # deletion keeps its prefix
+        # deletion keeps its prefix; list indices are respelled there too
         ("~train.beta", "~train.beta"),
+        ("~reward.reward_functions[1].params", "~reward.reward_functions.1.params"),
         # group selection gets the package the defaults list gives it
         ("data_component=generic", "data_component@data=generic"),
         ("prompts=math_reasoning", "prompts=math_reasoning"),  # group and node share a name

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from rlvr.config import ConfigValidationError, validate_config
+from rlvr.pipeline import MODES
 from tests.conftest import ROOT, compose_config
 
 
 def _errors(overrides: list[str]) -> str:
     with pytest.raises(ConfigValidationError) as info:
-        validate_config(compose_config(overrides))
+        validate_config(compose_config(overrides), modes=MODES)
     return str(info.value)
 
 
@@ -67,6 +68,9 @@ def _errors(overrides: list[str]) -> str:
         ),
         # unknown mode
         (["mode=tran"], ["mode='tran'", "known modes"]),
+        # mode=score without its input file, or with a missing one
+        (["mode=score"], ["input=None", "mode=score needs a JSONL file"]),
+        (["mode=score", "input=/no/such.jsonl"], ["input='/no/such.jsonl'", "does not exist"]),
         # prompt template without the question
         (["prompts.user_template=hello"], ["prompts.user_template", "{question}"]),
     ],
