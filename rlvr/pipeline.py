@@ -9,6 +9,7 @@ Everything lands in the run directory (Hydra's output dir).
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,12 @@ def run_train(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
             report[tag] = result
             observer.log_eval(result, step=trainer.state.global_step)
 
+        if data.eval is None and (evaluator.before_training or evaluator.after_training):
+            report["warnings"] = [
+                "no eval rows, so no accuracy is reported: set data.eval_path, data.eval_split "
+                "or data.eval_holdout"
+            ]
+            print(f"rlvr: warning: {report['warnings'][0]}", file=sys.stderr)
         if evaluator.before_training:
             evaluate("before")
         train_output = trainer.train()

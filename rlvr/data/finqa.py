@@ -16,9 +16,8 @@ from typing import Any
 
 from rlvr.answers import parse_number
 from rlvr.config.errors import ConfigIssue
-from rlvr.data.base import DataSplits, UnparseableAnswer, path_issues
-from rlvr.data.policy import RowPolicy, policy_issues
-from rlvr.data.source import RowSource, build_splits
+from rlvr.data.base import DataSplits, UnparseableAnswer
+from rlvr.data.source import RowSource, build_splits, source_config_issues
 from rlvr.prompts import PromptTemplate
 
 YES_NO = {"yes", "no", "true", "false"}
@@ -57,39 +56,9 @@ def answer_type(answer: str) -> str | None:
 class FinQAData:
     """FinQA records (original format) from local JSON or a hub dataset of data files."""
 
-    def __init__(
-        self,
-        path: str | None = None,
-        eval_path: str | None = None,
-        hub_id: str | None = None,
-        hub_config: str | None = None,
-        revision: str | None = None,
-        train_split: str = "train",
-        eval_split: str | None = None,
-        eval_holdout: int = 0,
-        max_train_samples: int | None = None,
-        max_eval_samples: int | None = None,
-        seed: int = 42,
-        on_bad_row: str = "error",
-        on_unparseable: str = "drop",
-        max_prompt_tokens: int | None = None,
-        on_long_prompt: str = "drop",
-    ):
-        self.policy = RowPolicy(on_bad_row, on_unparseable, max_prompt_tokens, on_long_prompt)
-        self.source = RowSource(
-            hub_id,
-            hub_config,
-            revision,
-            path,
-            eval_path,
-            train_split,
-            eval_split,
-            eval_holdout,
-            max_train_samples,
-            max_eval_samples,
-            seed,
-            self.policy,
-        )
+    def __init__(self, **source: Any):
+        self.source = RowSource.from_keys(source, eval_split=None)
+        self.policy = self.source.policy
 
     def load(self, prompt: PromptTemplate, tokenizer: Any = None) -> DataSplits:
         train, evaluation, info = self.source.load()
@@ -104,17 +73,7 @@ class FinQAData:
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
-        issues = path_issues(prefix, kwargs) + policy_issues(prefix, kwargs)
-        if not kwargs.get("path") and not kwargs.get("hub_id"):
-            issues.append(
-                ConfigIssue(
-                    f"{prefix}.path",
-                    None,
-                    "no FinQA source: path and hub_id are both empty",
-                    f"set {prefix}.path to FinQA's train.json (or {prefix}.hub_id)",
-                )
-            )
-        return issues
+        return source_config_issues(prefix, kwargs, FinQAData)
 
 
 def to_example(record: dict[str, Any], prompt: PromptTemplate) -> dict[str, Any]:

@@ -18,10 +18,9 @@ from typing import Any
 
 from rlvr.answers import STRATEGIES
 from rlvr.config.errors import ConfigIssue
-from rlvr.data.base import DataSplits, UnparseableAnswer, path_issues
+from rlvr.data.base import DataSplits, UnparseableAnswer
 from rlvr.data.gsm8k import canonical_number, require_fields
-from rlvr.data.policy import RowPolicy, policy_issues
-from rlvr.data.source import RowSource, build_splits
+from rlvr.data.source import RowSource, build_splits, source_config_issues
 from rlvr.prompts import PromptTemplate
 
 
@@ -44,41 +43,14 @@ class GenericQAData:
 
     def __init__(
         self,
-        path: str | None = None,
-        eval_path: str | None = None,
-        hub_id: str | None = None,
-        hub_config: str | None = None,
-        revision: str | None = None,
-        train_split: str = "train",
-        eval_split: str | None = None,
-        eval_holdout: int = 0,
-        max_train_samples: int | None = None,
-        max_eval_samples: int | None = None,
         question_field: str = "question",
         answer_field: str = "answer",
         answer_parser: str = "number",
         system_prompt_field: str | None = None,
-        seed: int = 42,
-        on_bad_row: str = "error",
-        on_unparseable: str = "drop",
-        max_prompt_tokens: int | None = None,
-        on_long_prompt: str = "drop",
+        **source: Any,
     ):
-        self.policy = RowPolicy(on_bad_row, on_unparseable, max_prompt_tokens, on_long_prompt)
-        self.source = RowSource(
-            hub_id,
-            hub_config,
-            revision,
-            path,
-            eval_path,
-            train_split,
-            eval_split,
-            eval_holdout,
-            max_train_samples,
-            max_eval_samples,
-            seed,
-            self.policy,
-        )
+        self.source = RowSource.from_keys(source, eval_split=None)
+        self.policy = self.source.policy
         self.question_field, self.answer_field = question_field, answer_field
         self.parse = ANSWER_PARSERS[answer_parser]
         self.system_prompt_field = system_prompt_field
@@ -112,16 +84,7 @@ class GenericQAData:
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
-        issues = path_issues(prefix, kwargs) + policy_issues(prefix, kwargs)
-        if not kwargs.get("path") and not kwargs.get("hub_id"):
-            issues.append(
-                ConfigIssue(
-                    f"{prefix}.path",
-                    None,
-                    "no data source: path and hub_id are both empty",
-                    f"set {prefix}.path=<file> or {prefix}.hub_id=<hub dataset>",
-                )
-            )
+        issues = source_config_issues(prefix, kwargs, GenericQAData)
         parser = kwargs.get("answer_parser", "number")
         if parser not in ANSWER_PARSERS:
             issues.append(

@@ -11,9 +11,8 @@ from typing import Any
 
 from rlvr.answers import gsm8k_gold, parse_number
 from rlvr.config.errors import ConfigIssue
-from rlvr.data.base import DataSplits, UnparseableAnswer, path_issues
-from rlvr.data.policy import RowPolicy, policy_issues
-from rlvr.data.source import RowSource, build_splits
+from rlvr.data.base import DataSplits, UnparseableAnswer
+from rlvr.data.source import RowSource, build_splits, source_config_issues
 from rlvr.prompts import PromptTemplate
 
 
@@ -38,41 +37,9 @@ def require_fields(row: dict[str, Any], *fields: str) -> None:
 class GSM8KData:
     """GSM8K-format rows (``question`` + ``answer`` worked solution) from the hub or local files."""
 
-    def __init__(
-        self,
-        hub_id: str | None = "openai/gsm8k",
-        hub_config: str | None = "main",
-        revision: str | None = None,
-        path: str | None = None,
-        eval_path: str | None = None,
-        train_split: str = "train",
-        eval_split: str | None = "test",
-        eval_holdout: int = 0,
-        max_train_samples: int | None = None,
-        max_eval_samples: int | None = None,
-        question_field: str = "question",
-        answer_field: str = "answer",
-        seed: int = 42,
-        on_bad_row: str = "error",
-        on_unparseable: str = "drop",
-        max_prompt_tokens: int | None = None,
-        on_long_prompt: str = "drop",
-    ):
-        self.policy = RowPolicy(on_bad_row, on_unparseable, max_prompt_tokens, on_long_prompt)
-        self.source = RowSource(
-            hub_id,
-            hub_config,
-            revision,
-            path,
-            eval_path,
-            train_split,
-            eval_split,
-            eval_holdout,
-            max_train_samples,
-            max_eval_samples,
-            seed,
-            self.policy,
-        )
+    def __init__(self, question_field: str = "question", answer_field: str = "answer", **source: Any):
+        self.source = RowSource.from_keys(source, hub_id="openai/gsm8k", hub_config="main", eval_split="test")
+        self.policy = self.source.policy
         self.question_field = question_field
         self.answer_field = answer_field
 
@@ -97,14 +64,4 @@ class GSM8KData:
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
-        issues = path_issues(prefix, kwargs) + policy_issues(prefix, kwargs)
-        if not kwargs.get("path") and not kwargs.get("hub_id"):
-            issues.append(
-                ConfigIssue(
-                    f"{prefix}.path",
-                    None,
-                    "no data source: path and hub_id are both empty",
-                    f"set {prefix}.path=<file.jsonl> or {prefix}.hub_id=openai/gsm8k",
-                )
-            )
-        return issues
+        return source_config_issues(prefix, kwargs, GSM8KData)

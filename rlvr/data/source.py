@@ -8,20 +8,23 @@ task's own function, applies the :class:`~rlvr.data.policy.RowPolicy` and record
 from __future__ import annotations
 
 import hashlib
+import inspect
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
+from rlvr.config.errors import ConfigIssue, unknown_key_issue
 from rlvr.data.base import (
     DataSplits,
     UnparseableAnswer,
     carve_holdout,
+    path_issues,
     read_hub_split,
     read_records,
     take,
     to_dataset,
 )
-from rlvr.data.policy import RowPolicy, length_stats, prompt_token_length, truncate_prompt
+from rlvr.data.policy import RowPolicy, length_stats, policy_issues, prompt_token_length, truncate_prompt
 from rlvr.paths import resolve_path
 
 Row = dict[str, Any]
@@ -43,6 +46,14 @@ class RowSource:
     max_eval_samples: int | None = None
     seed: int = 42
     policy: RowPolicy = field(default_factory=RowPolicy)
+
+    @classmethod
+    def from_keys(cls, keys: dict[str, Any], **task_defaults: Any) -> RowSource:
+        """A source from a data node's source and policy keys (see :data:`SOURCE_KEYS`); ``task_defaults``
+        fill what the node leaves out (e.g. GSM8K's hub id)."""
+        merged = {**task_defaults, **keys}
+        policy = RowPolicy(**{k: merged.pop(k) for k in POLICY_KEYS if k in merged})
+        return cls(**merged, policy=policy)
 
     def load(self) -> tuple[list[Row], list[Row], dict[str, Any]]:
         """(train rows, eval rows, info); eval rows come from eval_path, the hub eval split, or a held-out
@@ -84,6 +95,33 @@ class RowSource:
             take(evaluation, self.max_eval_samples, self.seed),
             info,
         )
+
+
+POLICY_KEYS = tuple(f.name for f in fields(RowPolicy))
+#: Keys every file/hub task accepts besides its own: where rows come from, how many, and the row policies.
+SOURCE_KEYS = tuple(f.name for f in fields(RowSource) if f.name != "policy") + POLICY_KEYS
+
+
+def source_config_issues(prefix: str, kwargs: dict[str, Any], task: type) -> list[ConfigIssue]:
+    """Validation for a task whose constructor is ``(own keys..., **source)``: unknown keys (with the closest
+    valid one), missing or unsupported files, bad policies, and no source at all."""
+    own = [n for n, p in inspect.signature(task).parameters.items() if p.kind is not p.VAR_KEYWORD]
+    issues = [
+        unknown_key_issue(prefix, key, value, [*own, *SOURCE_KEYS], task.__name__)
+        for key, value in kwargs.items()
+        if key not in own and key not in SOURCE_KEYS
+    ]
+    issues += path_issues(prefix, kwargs) + policy_issues(prefix, kwargs)
+    if not kwargs.get("path") and not kwargs.get("hub_id"):
+        issues.append(
+            ConfigIssue(
+                f"{prefix}.path",
+                None,
+                "no data source: path and hub_id are both empty",
+                f"set {prefix}.path=<file> or {prefix}.hub_id=<hub dataset>",
+            )
+        )
+    return issues
 
 
 def _file_digest(path_value: str) -> str:

@@ -5,17 +5,10 @@ from __future__ import annotations
 import pytest
 
 from rlvr.config import validate_config
+from rlvr.config.overrides import COMPONENT_GROUPS
 from tests.conftest import CONF_DIR, compose_config
 
-GROUPS = {
-    "data_component": "data",
-    "model_component": "model",
-    "training_loop_component": "train",
-    "reward_component": "reward",
-    "evaluation_component": "eval",
-    "observer_component": "observer",
-    "prompts": "prompts",
-}
+GROUPS = COMPONENT_GROUPS  # group folder -> the node it fills
 
 
 # Options that need the user's own input to validate (the YAML says so); these tests supply it.
