@@ -54,7 +54,10 @@ def run_train(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
     loop: TrainingLoop = build(cfg.train)
     observer.start(run_dir, config)
     observer.log_metrics({"data": data.info}, step=0, kind="data")
-    report: dict[str, Any] = {"data": data.info, "reward_functions": rewards.names}
+    report: dict[str, Any] = {
+        "data": data.info,
+        "reward_functions": dict(zip(rewards.names, rewards.weights, strict=True)),
+    }
     try:
         trainer = loop.build_trainer(
             loaded.model,

@@ -94,6 +94,12 @@ def test_run_dir_files(tiny_run: Path) -> None:
         assert report[tag]["judge"] == "numeric_correctness at its maximum 2.0"
         assert 0.0 <= report[tag]["accuracy"] <= 1.0
     assert report["train"]["global_step"] == 2
+    assert report["reward_functions"] == {
+        "numeric_correctness": 1.0,
+        "format_compliance": 1.0,
+        "digit_share": 1.0,
+    }
+    assert report["reward_errors"] == {"numeric_correctness": 0, "format_compliance": 0, "digit_share": 0}
     assert report["data"]["splits"]["train"]["rows"] == 32
     resolved = OmegaConf.load(tiny_run / "resolved_config.yaml")
     assert resolved.train.max_steps == 2

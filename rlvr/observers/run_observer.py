@@ -66,7 +66,7 @@ class RunObserver:
         if self._wandb_run is not None:
             self._wandb_run.log(
                 {
-                    f"{kind}/{k}" if kind != "train" else k: v
+                    k if kind == "train" or k.startswith(f"{kind}/") else f"{kind}/{k}": v
                     for k, v in clean.items()
                     if isinstance(v, (int, float))
                 },
