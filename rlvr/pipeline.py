@@ -11,13 +11,16 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
 from rlvr.config import build
+from rlvr.data.base import DataSplits
 from rlvr.interfaces import DataComponent, Evaluator, ModelComponent, Observer, RewardComponent, TrainingLoop
+from rlvr.models.hf import LoadedModel
 from rlvr.observers.callback import observer_callback
 from rlvr.rewards.roles import correctness_judge
 
@@ -35,6 +38,32 @@ def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
             handle.write(json.dumps(row) + "\n")
 
 
+@dataclass
+class Components:
+    """The built components of a run (the trainer comes later: it needs the model and the data)."""
+
+    prompt: Any
+    data: DataSplits
+    loaded: LoadedModel
+    rewards: RewardComponent
+    evaluator: Evaluator
+    observer: Observer
+    loop: TrainingLoop
+
+
+def build_components(cfg: DictConfig) -> Components:
+    """Build every component from its node; the tokenizer comes first so data can count prompt tokens."""
+    prompt = build(cfg.prompts)
+    model_component: ModelComponent = build(cfg.model)
+    tokenizer = model_component.load_tokenizer()
+    data_component: DataComponent = build(cfg.data)
+    data = data_component.load(prompt, tokenizer)
+    loaded = model_component.load(tokenizer)
+    return Components(
+        prompt, data, loaded, build(cfg.reward), build(cfg.eval), build(cfg.observer), build(cfg.train)
+    )
+
+
 def run_train(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
     """Train with GRPO and return the eval report (also written to ``eval_report.json``)."""
     config = write_resolved_config(cfg, run_dir)
@@ -42,71 +71,67 @@ def run_train(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
         from transformers import set_seed
 
         set_seed(int(cfg.seed))
-    prompt = build(cfg.prompts)
-    model_component: ModelComponent = build(cfg.model)
-    tokenizer = model_component.load_tokenizer()
-    data_component: DataComponent = build(cfg.data)
-    data = data_component.load(prompt, tokenizer)
-    loaded = model_component.load(tokenizer)
-    rewards: RewardComponent = build(cfg.reward)
-    evaluator: Evaluator = build(cfg.eval)
-    observer: Observer = build(cfg.observer)
-    loop: TrainingLoop = build(cfg.train)
-    observer.start(run_dir, config)
-    observer.log_metrics({"data": data.info}, step=0, kind="data")
+    c = build_components(cfg)
+    c.observer.start(run_dir, config)
+    c.observer.log_metrics({"data": c.data.info}, step=0, kind="data")
     report: dict[str, Any] = {
-        "data": data.info,
-        "reward_functions": dict(zip(rewards.names, rewards.weights, strict=True)),
+        "data": c.data.info,
+        "reward_functions": dict(zip(c.rewards.names, c.rewards.weights, strict=True)),
     }
     try:
-        trainer = loop.build_trainer(
-            loaded.model,
-            loaded.tokenizer,
-            data.train,
-            rewards.functions,
-            rewards.weights,
+        trainer = c.loop.build_trainer(
+            c.loaded.model,
+            c.loaded.tokenizer,
+            c.data.train,
+            c.rewards.functions,
+            c.rewards.weights,
             output_dir=run_dir / "checkpoints",
-            peft_config=loaded.peft_config,
-            callbacks=[observer_callback(observer)],
+            peft_config=c.loaded.peft_config,
+            callbacks=[observer_callback(c.observer)],
         )
-
-        def evaluate(tag: str) -> None:
-            if data.eval is None:
-                return
-            result = evaluator.evaluate(
-                trainer.model, loaded.tokenizer, data.eval, tag, correctness_judge(rewards)
-            )
-            _write_jsonl(run_dir / f"eval_samples_{tag}.jsonl", result.pop("samples"))
-            report[tag] = result
-            observer.log_eval(result, step=trainer.state.global_step)
-
-        if data.eval is None and (evaluator.before_training or evaluator.after_training):
-            report["warnings"] = [
-                "no eval rows, so no accuracy is reported: set data.eval_path, data.eval_split "
-                "or data.eval_holdout"
-            ]
-            print(f"rlvr: warning: {report['warnings'][0]}", file=sys.stderr)
-        if evaluator.before_training:
-            evaluate("before")
-        train_output = trainer.train()
-        report["reward_errors"] = rewards.error_counts
+        _warn_without_eval_rows(c, report)
+        if c.evaluator.before_training:
+            _evaluate(c, trainer, "before", run_dir, report)
+        output = trainer.train()
+        report["reward_errors"] = c.rewards.error_counts
         report["train"] = {
             "global_step": trainer.state.global_step,
-            "training_loss": train_output.training_loss,
-            "runtime_s": train_output.metrics.get("train_runtime"),
+            "training_loss": output.training_loss,
+            "runtime_s": output.metrics.get("train_runtime"),
         }
-        if evaluator.after_training:
-            evaluate("after")
-        final_dir = run_dir / "final_model"
-        trainer.save_model(str(final_dir))
-        loaded.tokenizer.save_pretrained(str(final_dir))
-        report["final_model"] = str(final_dir)
+        if c.evaluator.after_training:
+            _evaluate(c, trainer, "after", run_dir, report)
+        report["final_model"] = str(run_dir / "final_model")
+        trainer.save_model(report["final_model"])
+        c.loaded.tokenizer.save_pretrained(report["final_model"])
         (run_dir / "eval_report.json").write_text(json.dumps(report, indent=2))
         return report
     finally:
-        observer.finish(
-            {f"eval/{tag}/accuracy": report[tag]["accuracy"] for tag in ("before", "after") if tag in report}
+        c.observer.finish(
+            {f"eval/{t}/accuracy": report[t]["accuracy"] for t in ("before", "after") if t in report}
         )
+
+
+def _evaluate(c: Components, trainer: Any, tag: str, run_dir: Path, report: dict[str, Any]) -> None:
+    """Evaluate the current policy; per-sample rows go to ``eval_samples_<tag>.jsonl``, the summary to
+    the report and the observer."""
+    if c.data.eval is None:
+        return
+    result = c.evaluator.evaluate(
+        trainer.model, c.loaded.tokenizer, c.data.eval, tag, correctness_judge(c.rewards)
+    )
+    _write_jsonl(run_dir / f"eval_samples_{tag}.jsonl", result.pop("samples"))
+    report[tag] = result
+    c.observer.log_eval(result, step=trainer.state.global_step)
+
+
+def _warn_without_eval_rows(c: Components, report: dict[str, Any]) -> None:
+    if c.data.eval is None and (c.evaluator.before_training or c.evaluator.after_training):
+        report["warnings"] = [
+            "no eval rows, so no accuracy is reported: set data.eval_path, data.eval_split "
+            "or data.eval_holdout"
+        ]
+        print(f"rlvr: warning: {report['warnings'][0]}", file=sys.stderr)
 
 
 def _run_check(cfg: DictConfig, run_dir: Path) -> Any:

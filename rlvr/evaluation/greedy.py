@@ -62,41 +62,22 @@ class GreedyAccuracy:
                     completion, row["answer"], self.strategies, self.tolerance
                 ),
             )
-        import torch
-
         rows = dataset.select(range(min(len(dataset), self.max_samples or len(dataset))))
-        was_training = model.training
-        model.eval()
         samples, started = [], time.perf_counter()
-        try:
-            for start in range(0, len(rows), self.batch_size):
-                batch = rows.select(range(start, min(start + self.batch_size, len(rows))))
-                texts = [render_prompt(p, tokenizer) for p in batch["prompt"]]
-                inputs = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(
-                    model.device
+        for start in range(0, len(rows), self.batch_size):
+            batch = rows.select(range(start, min(start + self.batch_size, len(rows))))
+            for row, (completion, length) in zip(
+                batch, self.generate(model, tokenizer, batch["prompt"]), strict=True
+            ):
+                samples.append(
+                    {
+                        "answer": row["answer"],
+                        "completion": completion,
+                        "extracted": extract_answer(completion, self.strategies),
+                        "correct": judge.is_correct(completion, row),
+                        "completion_tokens": length,
+                    }
                 )
-                with torch.no_grad():
-                    output = model.generate(
-                        **inputs,
-                        max_new_tokens=self.max_new_tokens,
-                        do_sample=False,
-                        use_cache=True,
-                        pad_token_id=tokenizer.pad_token_id,
-                    )
-                new_tokens = output[:, inputs["input_ids"].shape[1] :]
-                for row, tokens in zip(batch, new_tokens, strict=True):
-                    completion = tokenizer.decode(tokens, skip_special_tokens=True)
-                    samples.append(
-                        {
-                            "answer": row["answer"],
-                            "completion": completion,
-                            "extracted": extract_answer(completion, self.strategies),
-                            "correct": judge.is_correct(completion, row),
-                            "completion_tokens": int((tokens != tokenizer.pad_token_id).sum()),
-                        }
-                    )
-        finally:
-            model.train(was_training)
         correct = sum(s["correct"] for s in samples)
         return {
             "tag": tag,
@@ -108,6 +89,33 @@ class GreedyAccuracy:
             "seconds": round(time.perf_counter() - started, 2),
             "samples": samples,
         }
+
+    def generate(self, model: Any, tokenizer: Any, prompts: list[Any]) -> list[tuple[str, int]]:
+        """Greedy completions (text, generated token count) for one batch of prompts, left-padded."""
+        import torch
+
+        texts = [render_prompt(p, tokenizer) for p in prompts]
+        inputs = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(
+            model.device
+        )
+        was_training = model.training
+        model.eval()
+        try:
+            with torch.no_grad():
+                output = model.generate(
+                    **inputs,
+                    max_new_tokens=self.max_new_tokens,
+                    do_sample=False,
+                    use_cache=True,
+                    pad_token_id=tokenizer.pad_token_id,
+                )
+        finally:
+            model.train(was_training)
+        new_tokens = output[:, inputs["input_ids"].shape[1] :]
+        return [
+            (tokenizer.decode(t, skip_special_tokens=True), int((t != tokenizer.pad_token_id).sum()))
+            for t in new_tokens
+        ]
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
