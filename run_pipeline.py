@@ -19,7 +19,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from rlvr.config import ConfigValidationError, normalise_overrides, validate_config
+from rlvr.config import ConfigValidationError, group_option_issues, normalise_overrides, validate_config
 from rlvr.pipeline import MODES, run  # light: components import torch/trl only when built
 
 CONFIG_DIR = str(Path(__file__).resolve().parent / "conf")
@@ -36,5 +36,8 @@ def main(cfg: DictConfig) -> None:
 
 
 if __name__ == "__main__":
+    if issues := group_option_issues(sys.argv[1:]):
+        print(f"rlvr: {ConfigValidationError(issues)}", file=sys.stderr)
+        sys.exit(2)
     sys.argv = [sys.argv[0], *normalise_overrides(sys.argv[1:])]
     main()

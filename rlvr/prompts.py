@@ -49,13 +49,19 @@ class PromptTemplate:
             answer_format, "{reasoning}\n{answer}"
         )
 
-    def build(self, question: str, system_prompt: str | None = None) -> Prompt:
-        """The prompt for one question (``system_prompt`` replaces the configured one for this row):
-        chat messages, or a plain string for base models."""
+    def build(
+        self,
+        question: str,
+        system_prompt: str | None = None,
+        few_shot: Sequence[dict[str, str]] | None = None,
+    ) -> Prompt:
+        """The prompt for one question — chat messages, or a plain string for base models. ``system_prompt``
+        and ``few_shot`` replace the configured ones for this row (datasets may carry their own)."""
         system_prompt = system_prompt or self.system_prompt
+        few_shot = self.few_shot if few_shot is None else list(few_shot)
         if self.use_chat_template:
             messages = [{"role": "system", "content": system_prompt}] if system_prompt else []
-            for example in self.few_shot:
+            for example in few_shot:
                 messages.append(
                     {"role": "user", "content": self.user_template.format(question=example["question"])}
                 )
@@ -63,7 +69,7 @@ class PromptTemplate:
             messages.append({"role": "user", "content": self.user_template.format(question=question)})
             return messages
         parts = [system_prompt] if system_prompt else []
-        for example in self.few_shot:
+        for example in few_shot:
             parts.append(f"{self.user_template.format(question=example['question'])}\n{example['answer']}")
         parts.append(self.user_template.format(question=question))
         return "\n\n".join(parts) + "\n"

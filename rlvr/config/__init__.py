@@ -2,7 +2,7 @@
 
 from rlvr.config.build import build, locate_target, node_to_kwargs
 from rlvr.config.errors import ConfigIssue, ConfigValidationError
-from rlvr.config.overrides import COMPONENT_NODES, normalise_overrides
+from rlvr.config.overrides import COMPONENT_NODES, group_option_issues, normalise_overrides
 from rlvr.config.validate import validate_config
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "build",
     "locate_target",
     "node_to_kwargs",
+    "group_option_issues",
     "normalise_overrides",
     "validate_config",
 ]

@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from rlvr.config.errors import ConfigIssue, closest
+
 CONF_DIR = Path(__file__).resolve().parents[2] / "conf"
 
 #: Config group -> the node it fills (conf/config.yaml's defaults list: ``data_component@data``, ...).
@@ -64,6 +66,44 @@ def normalise_override(arg: str) -> str:
     return f"{prefix}{key}{match.group('rest')}"
 
 
+_FLAGS_WITH_VALUE = (
+    "--cfg",
+    "-c",
+    "--package",
+    "-p",
+    "--config-name",
+    "-cn",
+    "--config-path",
+    "-cp",
+    "--config-dir",
+    "-cd",
+)
+
+
+def group_option_issues(args: list[str]) -> list[ConfigIssue]:
+    """Group selections (``data_component=finqq``, ``experiment=smok``) naming no file in ``conf/``, each with
+    the closest option and the full list — checked before Hydra, whose own message has no suggestion."""
+    issues = []
+    for arg in args:
+        key, sep, value = arg.lstrip("+").partition("=")
+        group = key.split("@", 1)[0]
+        if not sep or "." in key or not (CONF_DIR / group).is_dir():
+            continue
+        options = sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml"))
+        for option in value.split(","):
+            if option and option != "null" and option not in options:
+                guess = closest(option, options)
+                issues.append(
+                    ConfigIssue(
+                        group,
+                        option,
+                        f"no such option in conf/{group}/ (options: {', '.join(options)})",
+                        f"did you mean {group}={guess}?" if guess else f"use one of {', '.join(options)}",
+                    )
+                )
+    return issues
+
+
 def normalise_overrides(args: list[str]) -> list[str]:
     """Normalise every override in an argv-style list (flags such as ``-m`` and ``--cfg`` pass through)."""
     out: list[str] = []
@@ -73,20 +113,7 @@ def normalise_overrides(args: list[str]) -> list[str]:
             out.append(arg)
             skip_next = False
             continue
-        if arg in (
-            "--cfg",
-            "-c",
-            "--package",
-            "-p",
-            "--config-name",
-            "-cn",
-            "--config-path",
-            "-cp",
-            "--config-dir",
-            "-cd",
-            "--info",
-            "-i",
-        ):
+        if arg in _FLAGS_WITH_VALUE or arg in ("--info", "-i"):
             skip_next = arg not in ("--info", "-i")
             out.append(arg)
             continue

@@ -7,8 +7,8 @@ Name the question and answer columns, and how to read the gold answer out of the
 * ``boxed``    — the content of the last ``\\boxed{...}`` (MATH-style solutions)
 * ``raw``      — the whole value, stripped
 
-Optional columns: ``system_prompt_field`` gives a per-row system prompt (replacing the prompt
-component's). Columns produced: ``prompt``, ``answer``, ``question`` and every other source column.
+Optional columns: ``system_prompt_field`` gives a per-row system prompt and ``few_shot_field`` a
+per-row list of ``{question, answer}`` examples (each replacing the prompt component's). Columns produced: ``prompt``, ``answer``, ``question`` and every other source column.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ class GenericQAData:
         answer_field: str = "answer",
         answer_parser: str = "number",
         system_prompt_field: str | None = None,
+        few_shot_field: str | None = None,
         **source: Any,
     ):
         self.source = RowSource.from_keys(source, eval_split=None)
@@ -54,26 +55,33 @@ class GenericQAData:
         self.question_field, self.answer_field = question_field, answer_field
         self.parse = ANSWER_PARSERS[answer_parser]
         self.system_prompt_field = system_prompt_field
+        self.few_shot_field = few_shot_field
 
     def load(self, prompt: PromptTemplate, tokenizer: Any = None) -> DataSplits:
         train, evaluation, info = self.source.load()
 
         def to_example(row: dict[str, Any]) -> dict[str, Any]:
-            require_fields(
-                row,
-                self.question_field,
-                self.answer_field,
-                *([self.system_prompt_field] if self.system_prompt_field else []),
-            )
+            optional = [f for f in (self.system_prompt_field, self.few_shot_field) if f]
+            require_fields(row, self.question_field, self.answer_field, *optional)
             gold = self.parse(str(row[self.answer_field]))
             if gold is None:
                 raise UnparseableAnswer(repr(str(row[self.answer_field])[-60:]))
             question = str(row[self.question_field])
             system = str(row[self.system_prompt_field]) if self.system_prompt_field else None
-            extra = {k: v for k, v in row.items() if k not in ("prompt", "answer", "question")}
+            examples = row[self.few_shot_field] if self.few_shot_field else None
+            if examples is not None and not all(
+                isinstance(e, dict) and {"question", "answer"} <= e.keys() for e in examples
+            ):
+                raise ValueError(
+                    f"data.few_shot_field={self.few_shot_field!r}: each row's value must be a list of "
+                    f"{{question, answer}} objects, got {str(examples)[:80]!r}"
+                )
+            extra = {
+                k: v for k, v in row.items() if k not in ("prompt", "answer", "question", self.few_shot_field)
+            }
             return {
                 **extra,
-                "prompt": prompt.build(question, system_prompt=system),
+                "prompt": prompt.build(question, system_prompt=system, few_shot=examples),
                 "answer": gold,
                 "question": question,
             }

@@ -135,6 +135,15 @@ def test_cli_typo_fails_fast_without_heavy_imports(tmp_path: Path) -> None:
     assert not (tmp_path / "run" / "resolved_config.yaml").exists()
 
 
+def test_misspelled_group_option_suggests_the_closest(tmp_path: Path) -> None:
+    result, heavy = _run_cli(["data_component=finqq", "experiment=smok"], tmp_path)
+    assert result.returncode == 2 and heavy == []
+    assert "data_component='finqq': no such option in conf/data_component/" in result.stderr
+    assert "did you mean data_component=finqa?" in result.stderr
+    assert "did you mean experiment=smoke?" in result.stderr
+    assert not (tmp_path / "run").exists()
+
+
 def test_cfg_job_prints_all_nodes_without_heavy_imports(tmp_path: Path) -> None:
     result, heavy = _run_cli(["--cfg", "job"], tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]

@@ -112,6 +112,27 @@ def test_generic_dataset_with_custom_columns_and_system_prompt(tmp_path: Path) -
     assert row["persona"] == "Be brief."  # other columns travel to the rewards
 
 
+def test_generic_per_row_few_shot_examples(tmp_path: Path) -> None:
+    shots = [{"question": "1 + 1?", "answer": "#### 2"}]
+    rows = [
+        {"question": "2 + 2?", "answer": "4", "shots": shots},
+        {"question": "3 + 3?", "answer": "6", "shots": []},
+    ]
+    splits = GenericQAData(
+        path=_write(tmp_path / "rows.jsonl", [json.dumps(r) for r in rows]), few_shot_field="shots"
+    ).load(PROMPT)
+    first, second = splits.train[0]["prompt"], splits.train[1]["prompt"]
+    assert [m["content"] for m in first[1:]] == ["1 + 1?", "#### 2", "2 + 2?"]
+    assert [m["content"] for m in second[1:]] == ["3 + 3?"]
+    assert "shots" not in splits.train.column_names
+
+
+def test_generic_bad_few_shot_value_is_named(tmp_path: Path) -> None:
+    path = _write(tmp_path / "rows.jsonl", [json.dumps({"question": "q", "answer": "1", "shots": ["oops"]})])
+    with pytest.raises(ValueError, match=r"data.few_shot_field='shots': each row's value must be a list"):
+        GenericQAData(path=path, few_shot_field="shots").load(PROMPT)
+
+
 def test_generic_missing_column_lists_the_available_ones(tmp_path: Path) -> None:
     path = _write(tmp_path / "rows.jsonl", [json.dumps({"q": "1+1", "a": "2"})])
     with pytest.raises(KeyError, match=r"no field 'question' \(available: \['a', 'q'\]\)"):
