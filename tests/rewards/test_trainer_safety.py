@@ -16,32 +16,31 @@ def _train(
 ) -> tuple[RewardSet, list[dict[str, Any]]]:
     from datasets import Dataset
     from transformers import AutoModelForCausalLM, AutoTokenizer
-    from trl import GRPOConfig, GRPOTrainer
+
+    from rlvr.training import GRPOTrainingLoop
 
     rewards = RewardSet(entries)
     # Two prompts x two generations per step, so a step can mix failing and scorable prompts.
-    args = GRPOConfig(
-        output_dir=str(out),
+    loop = GRPOTrainingLoop(
         max_steps=3,
         per_device_train_batch_size=4,
         num_generations=2,
         max_completion_length=8,
         logging_steps=1,
-        report_to="none",
         save_strategy="no",
         bf16=False,
         gradient_checkpointing=False,
         dataloader_num_workers=0,
         seed=0,
-        reward_weights=rewards.weights,
     )
     data = Dataset.from_list([{"prompt": f"question {n}", "answer": str(n)} for n in range(1, 10)])
-    trainer = GRPOTrainer(
-        model=AutoModelForCausalLM.from_pretrained(model_dir),
-        reward_funcs=rewards.functions,
-        args=args,
-        train_dataset=data,
-        processing_class=AutoTokenizer.from_pretrained(model_dir),
+    trainer = loop.build_trainer(
+        AutoModelForCausalLM.from_pretrained(model_dir),
+        AutoTokenizer.from_pretrained(model_dir),
+        data,
+        rewards.functions,
+        rewards.weights,
+        output_dir=out,
     )
     trainer.train()
     assert trainer.state.global_step == 3
