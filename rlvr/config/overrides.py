@@ -1,6 +1,6 @@
 """Normalise command-line overrides before Hydra parses them.
 
-Two things users type that Hydra's grammar rejects are made to work here:
+What users type that Hydra rejects or misreads is made to work here:
 
 * ``reward.reward_functions[0].params.correct_reward=5.0`` — Hydra spells list indices as ``.0``.
 * ``train.beta=0.1`` when the YAML does not list ``beta`` — Hydra's struct mode would demand ``+``.

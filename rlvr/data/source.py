@@ -69,6 +69,7 @@ class RowSource:
                 "source": self.path,
                 "sha256": _file_digest(self.path),
                 "eval_source": self.eval_path,
+                "eval_sha256": _file_digest(self.eval_path) if self.eval_path else None,
             }
         elif self.hub_id:
             train = read_hub_split(self.hub_id, self.hub_config, self.train_split, self.revision)
