@@ -7,7 +7,8 @@
     python run_pipeline.py --cfg job                         # print the composed config
 
 This file only wires: normalise overrides → compose (Hydra) → validate (all errors at once, before
-torch/trl are imported) → hand over to :mod:`rlvr.pipeline`, which builds the six components.
+torch/trl are imported) → hand over to the mode (:mod:`rlvr.modes`), which builds the components.
+A config that fails validation leaves no run directory behind.
 """
 
 from __future__ import annotations
@@ -20,24 +21,28 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from rlvr.config import ConfigValidationError, group_option_issues, normalise_overrides, validate_config
-from rlvr.pipeline import MODES, run  # light: components import torch/trl only when built
+from rlvr.console import error
+from rlvr.modes import MODES, run  # light: components import torch/trl only when built
+from rlvr.run_dir import RunDir, discard_unused
 
 CONFIG_DIR = str(Path(__file__).resolve().parent / "conf")
 
 
 @hydra.main(config_path=CONFIG_DIR, config_name="config", version_base="1.3")
 def main(cfg: DictConfig) -> None:
+    run_dir = Path(HydraConfig.get().runtime.output_dir)
     try:
         validate_config(cfg, modes=MODES)
     except ConfigValidationError as err:
-        print(f"rlvr: {err}", file=sys.stderr)
+        error(str(err))
+        discard_unused(run_dir)
         sys.exit(2)
-    run(cfg, Path(HydraConfig.get().runtime.output_dir))
+    run(cfg, RunDir(run_dir))
 
 
 if __name__ == "__main__":
     if issues := group_option_issues(sys.argv[1:]):
-        print(f"rlvr: {ConfigValidationError(issues)}", file=sys.stderr)
+        error(str(ConfigValidationError(issues)))
         sys.exit(2)
     sys.argv = [sys.argv[0], *normalise_overrides(sys.argv[1:])]
     main()

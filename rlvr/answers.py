@@ -37,14 +37,15 @@ DEFAULT_STRATEGIES: tuple[Strategy, ...] = ("hash", "boxed", "answer_tag", "answ
 #: Digits with optional thousands groups and decimals, or a bare ".5"; an exponent only right after digits.
 #: Public so that rewards can build their own patterns around a number.
 NUMBER_PATTERN = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?"
-_NUM = NUMBER_PATTERN
+#: Yes/no answers (FinQA asks some questions this way) and the word each one means.
+YES_NO_WORDS = {"yes": "yes", "true": "yes", "no": "no", "false": "no"}
 _CURRENCY = r"(?:\$|€|£|¥|₹)"
 # The lookbehind keeps digits inside identifiers ("x2", "v1.5") from counting as numbers.
-_NUMBER_RE = re.compile(rf"(?<![\w.]){_NUM}")
+_NUMBER_RE = re.compile(rf"(?<![\w.]){NUMBER_PATTERN}")
 _SIGNED_RE = re.compile(
-    rf"(?<![\w.])(?P<sign>[-+])?\s?{_CURRENCY}?\s?(?P<sign2>-)?(?P<num>{_NUM})"
+    rf"(?<![\w.])(?P<sign>[-+])?\s?{_CURRENCY}?\s?(?P<sign2>-)?(?P<num>{NUMBER_PATTERN})"
     r"(?:\s*\^\s*\{?(?P<pow>[-+]?\d+)\}?)?"
-    rf"(?:\s*/\s*(?P<den>{_NUM}))?"
+    rf"(?:\s*/\s*(?P<den>{NUMBER_PATTERN}))?"
     r"(?:\s*(?:×|\*|x)\s*10\s*\^\s*\{?(?P<exp>[-+]?\d+)\}?)?"
     r"(?P<percent>\s*%)?"
 )
@@ -258,8 +259,3 @@ def is_correct(
     """Whether the answer extracted from ``completion`` equals the gold answer numerically."""
     return numbers_match(parse_number(extract_answer(completion, strategies)), parse_number(gold), tolerance)
 
-
-def gsm8k_gold(solution: str) -> str | None:
-    """The final answer of a GSM8K worked solution (the text after ``####``), commas removed."""
-    found = STRATEGIES["hash"](solution)
-    return found.replace(",", "").strip() if found else None

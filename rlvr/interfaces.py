@@ -1,19 +1,56 @@
-"""The roles the orchestrator wires together, as structural types (``typing.Protocol``).
+"""The roles the orchestrator wires together (``typing.Protocol``) and the values they exchange.
 
 A component is any class with the right methods — no base class to inherit. Its constructor
 arguments are exactly the keys of its YAML node (so ``validate_config`` can bind them without
 building anything); runtime objects (the prompt, the model) arrive through method calls.
 Optionally a component declares ``config_issues(prefix, kwargs) -> list[ConfigIssue]`` as a
 static method for rules beyond its signature.
+
+This module imports nothing from the components: they depend on it, never the other way round.
+Everything a caller uses on a component is declared here (a test checks the modes use nothing else).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from rlvr.data.base import DataSplits
-from rlvr.models.hf import LoadedModel
+if TYPE_CHECKING:
+    from datasets import Dataset
+
+    from rlvr.run_dir import RunDir
+
+
+@dataclass
+class DataSplits:
+    """Train and held-out rows, plus facts about where they came from (for the observer and reports)."""
+
+    train: Dataset
+    eval: Dataset | None
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class LoadedModel:
+    """A policy ready for the trainer: the model, its tokenizer and an optional ``peft`` config."""
+
+    model: Any
+    tokenizer: Any
+    peft_config: Any | None
+
+
+@dataclass(frozen=True)
+class Judge:
+    """Decides whether one completion answers one dataset row correctly, and shows what it read.
+
+    ``extract`` returns the answer span the verdict was based on, so the eval ``extracted`` column,
+    the eval verdict and ``mode=score`` use one rule for one config."""
+
+    name: str
+    is_correct: Callable[[str, dict[str, Any]], bool]
+    extract: Callable[[str], str | None]
 
 
 class Prompt(Protocol):
@@ -21,6 +58,9 @@ class Prompt(Protocol):
 
     def build(self, question: str) -> list[dict[str, str]] | str:
         """Chat messages (instruct models) or a plain string (base models) for one question."""
+
+    def format_answer(self, answer: str, reasoning: str = "") -> str:
+        """A completion stating ``answer`` exactly as the prompt's instructions ask (``mode=check``)."""
 
 
 class DataComponent(Protocol):
@@ -37,11 +77,26 @@ class ModelComponent(Protocol):
         """Model, tokenizer and an optional peft config."""
 
 
+class RewardFunction(Protocol):
+    """One reward in TRL's signature, with what audits need to know about it."""
+
+    name: str  # the metric name (``rewards/<name>/mean``)
+    scorer: Callable[..., Any]  # the pure scoring function behind it
+    params: dict[str, Any]  # its keyword arguments from the YAML
+    columns: list[str]  # dataset columns it reads
+    errors: int  # samples that got the on_error fallback so far
+
+    def __call__(self, prompts: list[Any], completions: list[Any], **columns: Any) -> list[float | None]: ...
+
+
 class RewardComponent(Protocol):
     names: list[str]
-    functions: list[Any]  # TRL reward functions: fn(prompts, completions, **columns) -> list[float | None]
+    functions: list[RewardFunction]
     weights: list[float]
     error_counts: dict[str, int]  # samples that got the on_error fallback, per function
+
+    def judge(self) -> Judge | None:
+        """Correctness as the first ``@correctness`` reward at its maximum; None without one."""
 
 
 class TrainingLoop(Protocol):
@@ -64,14 +119,14 @@ class Evaluator(Protocol):
     after_training: bool
 
     def evaluate(
-        self, model: Any, tokenizer: Any, dataset: Any, tag: str, judge: Any = None
+        self, model: Any, tokenizer: Any, dataset: Any, tag: str, judge: Judge | None = None
     ) -> dict[str, Any]:
-        """A report with ``accuracy``, ``total`` and per-sample ``samples``; ``judge`` (a
-        :class:`rlvr.rewards.roles.Judge`) decides correctness when given."""
+        """A report with ``accuracy``, ``total`` and per-sample ``samples``; ``judge`` decides
+        correctness (and extracts the shown answer) when given."""
 
 
 class Observer(Protocol):
-    def start(self, run_dir: Path, config: dict[str, Any]) -> None: ...
+    def start(self, run_dir: RunDir, config: dict[str, Any]) -> None: ...
 
     def log_metrics(self, metrics: dict[str, Any], step: int, kind: str = "train") -> None: ...
 

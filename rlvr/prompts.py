@@ -6,6 +6,10 @@ evaluator render with the tokenizer's chat template; otherwise it is one plain s
 instructions ask for; rewards and evaluation default to it through ``${prompts.answer_format}``.
 ``completion_template`` is what a perfect answer looks like under these instructions; ``mode=check``
 formats every gold answer with it and scores it with the configured rewards.
+
+This module is also the one place a built prompt is rendered to the text the model sees
+(:func:`render_prompt`, :func:`prompt_token_length`): data, evaluation and check mode all use it, so a
+prompt is counted, truncated and generated from exactly as TRL will see it.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from typing import Any
 from rlvr.answers import STRATEGIES
 from rlvr.config.errors import ConfigIssue
 
-Prompt = list[dict[str, str]] | str
+BuiltPrompt = list[dict[str, str]] | str  # chat messages, or one string for base models
 
 #: A perfect completion per answer format (override with ``prompts.completion_template``).
 DEFAULT_COMPLETIONS = {
@@ -26,6 +30,23 @@ DEFAULT_COMPLETIONS = {
     "answer_is": "{reasoning}\nThe answer is {answer}.",
     "last_number": "{reasoning}\n{answer}",
 }
+
+
+def render_prompt(prompt: BuiltPrompt, tokenizer: Any) -> str:
+    """Text the model is conditioned on: chat messages through the chat template, plain strings as is."""
+    if isinstance(prompt, str):
+        return prompt
+    return tokenizer.apply_chat_template(list(prompt), add_generation_prompt=True, tokenize=False)
+
+
+def prompt_token_length(prompt: BuiltPrompt, tokenizer: Any) -> int:
+    """Tokens the model sees for ``prompt`` (chat template applied, generation prompt included)."""
+    if isinstance(prompt, str):
+        return len(tokenizer(prompt, add_special_tokens=False)["input_ids"])
+    ids = tokenizer.apply_chat_template(list(prompt), add_generation_prompt=True, tokenize=True)
+    if isinstance(ids, dict) or hasattr(ids, "keys"):
+        ids = ids["input_ids"]
+    return len(ids)
 
 
 class PromptTemplate:
@@ -54,7 +75,7 @@ class PromptTemplate:
         question: str,
         system_prompt: str | None = None,
         few_shot: Sequence[dict[str, str]] | None = None,
-    ) -> Prompt:
+    ) -> BuiltPrompt:
         """The prompt for one question — chat messages, or a plain string for base models. ``system_prompt``
         and ``few_shot`` replace the configured ones for this row (datasets may carry their own)."""
         system_prompt = system_prompt or self.system_prompt

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from rlvr.config import normalise_overrides
 
 ROOT = Path(__file__).resolve().parent.parent
 CONF_DIR = ROOT / "conf"
-GSM8K_DIR = ROOT.parent / "shared" / "data" / "gsm8k"
+# Real GSM8K files for integration checks; tests that need them skip when absent.
+GSM8K_DIR = Path(os.environ.get("RLVR_GSM8K_DIR", ROOT.parent / "shared" / "data" / "gsm8k"))
 
 
 def compose_config(overrides: list[str] | None = None) -> DictConfig:

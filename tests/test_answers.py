@@ -12,12 +12,12 @@ from rlvr.answers import (
     STRATEGIES,
     Strategy,
     extract_answer,
-    gsm8k_gold,
     numbers_match,
     parse_number,
     read_number,
     unknown_strategies,
 )
+from rlvr.data.gsm8k import gsm8k_gold
 
 
 @pytest.mark.parametrize(

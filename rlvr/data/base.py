@@ -9,15 +9,18 @@ travel to the reward functions, which can name them as arguments.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rlvr.answers import parse_number
 from rlvr.config.errors import ConfigIssue
+from rlvr.interfaces import DataSplits
 from rlvr.paths import is_package_path, missing_path_problem, resolve_path
 
 if TYPE_CHECKING:
     from datasets import Dataset
+
+__all__ = ["DataSplits", "UnparseableAnswer", "canonical_number", "require_fields", "read_records"]
 
 SUPPORTED_SUFFIXES = (".json", ".jsonl", ".parquet", ".csv")
 
@@ -26,13 +29,22 @@ class UnparseableAnswer(ValueError):
     """Raised by a task's row mapping when a gold answer cannot be read (the policy decides what next)."""
 
 
-@dataclass
-class DataSplits:
-    """Train and held-out rows, plus facts about where they came from (for the observer)."""
+def canonical_number(text: str | None) -> str | None:
+    """A gold number as a plain string: ``"1,250"`` → ``"1250"``, ``"$5.50"`` → ``"5.5"``, ``"-3"`` → ``"-3"``."""
+    value = parse_number(text)
+    if value is None:
+        return None
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
-    train: Dataset
-    eval: Dataset | None
-    info: dict[str, Any] = field(default_factory=dict)
+
+def require_fields(row: dict[str, Any], *fields: str) -> None:
+    """Raise a KeyError naming the missing field and the columns the row does have."""
+    for name in fields:
+        if name not in row:
+            raise KeyError(
+                f"data row has no field {name!r} (available: {sorted(row)}); "
+                "set data.question_field / data.answer_field to the right columns"
+            )
 
 
 def read_records(path_value: str, on_bad_row: str = "error") -> tuple[list[dict[str, Any]], int]:

@@ -14,13 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rlvr.answers import parse_number
+from rlvr.answers import YES_NO_WORDS, parse_number
 from rlvr.config.errors import ConfigIssue
 from rlvr.data.base import DataSplits, UnparseableAnswer
 from rlvr.data.source import RowSource, build_splits, source_config_issues
-from rlvr.prompts import PromptTemplate
-
-YES_NO = {"yes", "no", "true", "false"}
+from rlvr.interfaces import Prompt
 
 
 def render_table(table: list[list[Any]]) -> str:
@@ -46,7 +44,7 @@ def render_context(record: dict[str, Any]) -> str:
 def answer_type(answer: str) -> str | None:
     """``yes_no``, ``percent`` or ``number`` for a gold answer; None when it is none of them."""
     text = answer.strip().lower()
-    if text in YES_NO:
+    if text in YES_NO_WORDS:
         return "yes_no"
     if parse_number(text.strip("() ")) is None:
         return None
@@ -60,7 +58,7 @@ class FinQAData:
         self.source = RowSource.from_keys(source, eval_split=None)
         self.policy = self.source.policy
 
-    def load(self, prompt: PromptTemplate, tokenizer: Any = None) -> DataSplits:
+    def load(self, prompt: Prompt, tokenizer: Any = None) -> DataSplits:
         train, evaluation, info = self.source.load()
         return build_splits(
             train,
@@ -76,7 +74,7 @@ class FinQAData:
         return source_config_issues(prefix, kwargs, FinQAData)
 
 
-def to_example(record: dict[str, Any], prompt: PromptTemplate) -> dict[str, Any]:
+def to_example(record: dict[str, Any], prompt: Prompt) -> dict[str, Any]:
     """One FinQA record as a training example (see the module docstring for the columns)."""
     qa = record.get("qa") if isinstance(record.get("qa"), dict) else record
     if "question" not in qa:

@@ -18,10 +18,9 @@ from typing import Any
 
 from rlvr.answers import STRATEGIES
 from rlvr.config.errors import ConfigIssue
-from rlvr.data.base import DataSplits, UnparseableAnswer
-from rlvr.data.gsm8k import canonical_number, require_fields
+from rlvr.data.base import DataSplits, UnparseableAnswer, canonical_number, require_fields
 from rlvr.data.source import RowSource, build_splits, source_config_issues
-from rlvr.prompts import PromptTemplate
+from rlvr.interfaces import Prompt
 
 
 def _number_or_text(text: str | None) -> str | None:
@@ -57,7 +56,7 @@ class GenericQAData:
         self.system_prompt_field = system_prompt_field
         self.few_shot_field = few_shot_field
 
-    def load(self, prompt: PromptTemplate, tokenizer: Any = None) -> DataSplits:
+    def load(self, prompt: Prompt, tokenizer: Any = None) -> DataSplits:
         train, evaluation, info = self.source.load()
 
         def to_example(row: dict[str, Any]) -> dict[str, Any]:

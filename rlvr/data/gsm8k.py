@@ -9,29 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from rlvr.answers import gsm8k_gold, parse_number
+from rlvr.answers import STRATEGIES
 from rlvr.config.errors import ConfigIssue
-from rlvr.data.base import DataSplits, UnparseableAnswer
+from rlvr.data.base import DataSplits, UnparseableAnswer, canonical_number, require_fields
 from rlvr.data.source import RowSource, build_splits, source_config_issues
-from rlvr.prompts import PromptTemplate
+from rlvr.interfaces import Prompt
 
 
-def canonical_number(text: str | None) -> str | None:
-    """A gold number as a plain string: ``"1,250"`` → ``"1250"``, ``"$5.50"`` → ``"5.5"``, ``"-3"`` → ``"-3"``."""
-    value = parse_number(text)
-    if value is None:
-        return None
-    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-
-
-def require_fields(row: dict[str, Any], *fields: str) -> None:
-    """Raise a KeyError naming the missing field and the columns the row does have."""
-    for name in fields:
-        if name not in row:
-            raise KeyError(
-                f"data row has no field {name!r} (available: {sorted(row)}); "
-                "set data.question_field / data.answer_field to the right columns"
-            )
+def gsm8k_gold(solution: str) -> str | None:
+    """The final answer of a GSM8K worked solution (the text after ``####``), commas removed."""
+    found = STRATEGIES["hash"](solution)
+    return found.replace(",", "").strip() if found else None
 
 
 class GSM8KData:
@@ -43,7 +31,7 @@ class GSM8KData:
         self.question_field = question_field
         self.answer_field = answer_field
 
-    def load(self, prompt: PromptTemplate, tokenizer: Any = None) -> DataSplits:
+    def load(self, prompt: Prompt, tokenizer: Any = None) -> DataSplits:
         train, evaluation, info = self.source.load()
 
         def to_example(row: dict[str, Any]) -> dict[str, Any]:

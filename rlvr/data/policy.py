@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rlvr.config.errors import ConfigIssue
+from rlvr.prompts import prompt_token_length
 
 BAD_ROW = ("error", "skip")
 UNPARSEABLE = ("drop", "error")
@@ -55,16 +56,6 @@ def policy_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
             )
         )
     return issues
-
-
-def prompt_token_length(prompt: Any, tokenizer: Any) -> int:
-    """Tokens the model sees for ``prompt`` (chat template applied, generation prompt included)."""
-    if isinstance(prompt, str):
-        return len(tokenizer(prompt, add_special_tokens=False)["input_ids"])
-    ids = tokenizer.apply_chat_template(list(prompt), add_generation_prompt=True, tokenize=True)
-    if isinstance(ids, dict) or hasattr(ids, "keys"):
-        ids = ids["input_ids"]
-    return len(ids)
 
 
 def truncate_prompt(prompt: Any, tokenizer: Any, limit: int) -> Any:

@@ -19,7 +19,7 @@ from rlvr.config.errors import ConfigIssue
 from rlvr.data.base import DataSplits
 from rlvr.data.policy import RowPolicy, policy_issues
 from rlvr.data.source import build_splits
-from rlvr.prompts import PromptTemplate
+from rlvr.interfaces import Prompt
 
 INSTALL_HINT = 'pip install reasoning-gym (or pip install -e ".[reasoning]")'
 
@@ -53,7 +53,7 @@ class ReasoningGymData:
         self.task_config = dict(task_config or {})
         self.policy = RowPolicy("error", on_unparseable, max_prompt_tokens, on_long_prompt)
 
-    def load(self, prompt: PromptTemplate, tokenizer: Any = None) -> DataSplits:
+    def load(self, prompt: Prompt, tokenizer: Any = None) -> DataSplits:
         reasoning_gym = import_reasoning_gym()
         known = sorted(reasoning_gym.factory.DATASETS)
         if self.task not in known:

@@ -24,8 +24,9 @@ from rlvr.data.base import (
     take,
     to_dataset,
 )
-from rlvr.data.policy import RowPolicy, length_stats, policy_issues, prompt_token_length, truncate_prompt
+from rlvr.data.policy import RowPolicy, length_stats, policy_issues, truncate_prompt
 from rlvr.paths import resolve_path
+from rlvr.prompts import prompt_token_length
 
 Row = dict[str, Any]
 

@@ -4,6 +4,8 @@ A sample is correct when the reward set's correctness reward (the first scorer m
 ``@correctness``, e.g. ``numeric_correctness`` or ``finqa_correctness``) gives it its maximum — so
 "accuracy" means exactly what the training signal means, FinQA's percent rules included. Without such a
 reward (or with ``judge: numeric``) it falls back to :func:`rlvr.answers.is_correct` with ``strategies``.
+The ``extracted`` column shows the span the judge read (:attr:`rlvr.interfaces.Judge.extract`), so the
+column, the verdict and ``mode=score`` follow one rule.
 """
 
 from __future__ import annotations
@@ -14,14 +16,8 @@ from typing import Any
 
 from rlvr.answers import DEFAULT_STRATEGIES, extract_answer, is_correct, unknown_strategies
 from rlvr.config.errors import ConfigIssue
-from rlvr.rewards.roles import Judge
-
-
-def render_prompt(prompt: Any, tokenizer: Any) -> str:
-    """Text the model is conditioned on: chat messages through the chat template, plain strings as is."""
-    if isinstance(prompt, str):
-        return prompt
-    return tokenizer.apply_chat_template(list(prompt), add_generation_prompt=True, tokenize=False)
+from rlvr.interfaces import Judge
+from rlvr.prompts import render_prompt
 
 
 class GreedyAccuracy:
@@ -53,15 +49,10 @@ class GreedyAccuracy:
         self, model: Any, tokenizer: Any, dataset: Any, tag: str, judge: Judge | None = None
     ) -> dict[str, Any]:
         """Accuracy report for ``dataset`` (rows with ``prompt`` and ``answer``); ``tag`` labels it.
-        ``judge`` (from :func:`rlvr.rewards.roles.correctness_judge`) decides correctness when given and
+        ``judge`` (the reward set's :meth:`judge`) decides correctness when given and
         ``self.judge == "reward"``."""
         if self.judge != "reward" or judge is None:
-            judge = Judge(
-                f"numeric(strategies={self.strategies})",
-                lambda completion, row: is_correct(
-                    completion, row["answer"], self.strategies, self.tolerance
-                ),
-            )
+            judge = self.numeric_judge()
         rows = dataset.select(range(min(len(dataset), self.max_samples or len(dataset))))
         samples, started = [], time.perf_counter()
         for start in range(0, len(rows), self.batch_size):
@@ -73,7 +64,7 @@ class GreedyAccuracy:
                     {
                         "answer": row["answer"],
                         "completion": completion,
-                        "extracted": extract_answer(completion, self.strategies),
+                        "extracted": judge.extract(completion),
                         "correct": judge.is_correct(completion, row),
                         "completion_tokens": length,
                     }
@@ -89,6 +80,14 @@ class GreedyAccuracy:
             "seconds": round(time.perf_counter() - started, 2),
             "samples": samples,
         }
+
+    def numeric_judge(self) -> Judge:
+        """Correct = the number extracted by ``strategies`` equals the gold within ``tolerance``."""
+        return Judge(
+            f"numeric(strategies={self.strategies})",
+            lambda completion, row: is_correct(completion, row["answer"], self.strategies, self.tolerance),
+            lambda completion: extract_answer(completion, self.strategies),
+        )
 
     def generate(self, model: Any, tokenizer: Any, prompts: list[Any]) -> list[tuple[str, int]]:
         """Greedy completions (text, generated token count) for one batch of prompts, left-padded."""

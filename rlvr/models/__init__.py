@@ -1,5 +1,5 @@
 """Model components: load the policy model and tokenizer, and say how (if at all) to wrap it with LoRA."""
 
-from rlvr.models.hf import HFModel, LoadedModel
+from rlvr.models.hf import HFModel
 
-__all__ = ["HFModel", "LoadedModel"]
+__all__ = ["HFModel"]

@@ -7,21 +7,14 @@ base weights with bitsandbytes (QLoRA), which therefore requires ``lora.enabled`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from rlvr.config.errors import ConfigIssue
+from rlvr.interfaces import LoadedModel
 from rlvr.paths import is_package_path, missing_path_problem, resolve_path
 
 DTYPES = ("auto", "bfloat16", "float16", "float32")
 DEFAULT_LORA = {"enabled": True, "r": 16, "alpha": 32, "dropout": 0.05, "target_modules": "all-linear"}
-
-
-@dataclass
-class LoadedModel:
-    model: Any
-    tokenizer: Any
-    peft_config: Any | None
 
 
 def _looks_local(value: str) -> bool:

@@ -7,13 +7,13 @@ so one file holds the whole run in order and can be read back with ``pandas.read
 
 from __future__ import annotations
 
-import json
 import math
 import time
-from pathlib import Path
 from typing import Any
 
 from rlvr.config.errors import ConfigIssue
+from rlvr.console import say
+from rlvr.run_dir import RunDir
 
 DEFAULT_WANDB = {
     "enabled": False,
@@ -36,19 +36,18 @@ class RunObserver:
         self.console = console
         self.metrics_file = metrics_file
         self.wandb_settings = {**DEFAULT_WANDB, **(wandb or {})}
-        self._path: Path | None = None
+        self._run_dir: RunDir | None = None
         self._wandb_run: Any = None
         self._started = time.perf_counter()
 
-    def start(self, run_dir: Path, config: dict[str, Any]) -> None:
-        self._path = Path(run_dir) / self.metrics_file
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        self._path.write_text("")
+    def start(self, run_dir: RunDir, config: dict[str, Any]) -> None:
+        self._run_dir = run_dir
+        run_dir.write_text(self.metrics_file, "")
         if self.wandb_settings["enabled"]:
             import wandb
 
             settings = {k: v for k, v in self.wandb_settings.items() if k != "enabled"}
-            self._wandb_run = wandb.init(config=config, dir=str(run_dir), **settings)
+            self._wandb_run = wandb.init(config=config, dir=str(run_dir.path), **settings)
 
     def log_metrics(self, metrics: dict[str, Any], step: int, kind: str = "train") -> None:
         clean = {k: _plain(v) for k, v in metrics.items()}
@@ -58,9 +57,8 @@ class RunObserver:
             "time_s": round(time.perf_counter() - self._started, 2),
             **clean,
         }
-        if self._path is not None:
-            with self._path.open("a", encoding="utf-8") as handle:
-                handle.write(json.dumps(record) + "\n")
+        if self._run_dir is not None:
+            self._run_dir.append_jsonl(self.metrics_file, record)
         if self.console:
             self._print(kind, step, clean)
         if self._wandb_run is not None:
@@ -78,10 +76,7 @@ class RunObserver:
         """One compact console line; records with nothing worth showing (e.g. the run summary) print nothing."""
         if kind == "data":
             splits = (metrics.get("data") or {}).get("splits", {})
-            print(
-                "[rlvr] data: " + ", ".join(f"{name} {s['rows']} rows" for name, s in splits.items()),
-                flush=True,
-            )
+            say("data: " + ", ".join(f"{name} {s['rows']} rows" for name, s in splits.items()))
             return
         shown = {
             k: v
@@ -90,10 +85,7 @@ class RunObserver:
             or (k.startswith(("rewards/", "eval/")) and k.endswith(("/mean", "/errors", "accuracy")))
         }
         if shown:
-            print(
-                f"[rlvr] {kind} step {step}: " + ", ".join(f"{k}={_short(v)}" for k, v in shown.items()),
-                flush=True,
-            )
+            say(f"{kind} step {step}: " + ", ".join(f"{k}={_short(v)}" for k, v in shown.items()))
 
     def log_eval(self, report: dict[str, Any], step: int) -> None:
         """Log an evaluation report's summary (the per-sample rows are written by the orchestrator)."""

@@ -21,7 +21,7 @@ from rlvr.answers import (
     numbers_match,
     parse_number,
 )
-from rlvr.rewards.roles import correctness
+from rlvr.rewards.judge import correctness
 
 
 @correctness("correct_reward")

@@ -20,9 +20,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from rlvr.answers import Strategy, extract_answer, normalise, read_number
+from rlvr.answers import YES_NO_WORDS, Strategy, extract_answer, normalise, read_number
 from rlvr.rewards.adapter import param_rules
-from rlvr.rewards.roles import correctness
+from rlvr.rewards.judge import correctness
 
 FINQA_STRATEGIES: tuple[Strategy, ...] = ("answer_tag", "boxed", "answer_is", "hash", "last_number")
 
@@ -30,7 +30,6 @@ _SCALES = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9
 _SCALE_RE = re.compile(r"\s*(thousand|million|mn|billion|bn|trillion)s?\b", re.I)
 # "(56)" or "$(56)" or "( 56 )": accounting negatives, the whole number in parentheses.
 _PAREN_RE = re.compile(r"\s*[$€£]?\s*\(\s*([$€£]?\s*\d[\d,.]*\s*%?)\s*\)")
-_BOOLEAN = {"yes": "yes", "true": "yes", "no": "no", "false": "no"}
 _FIRST_WORD_RE = re.compile(r"[^A-Za-z]*([A-Za-z]+)")
 
 # A candidate value with the number of decimals it was written with (for rounding to the gold).
@@ -103,4 +102,4 @@ def finqa_candidates(
 
 def _boolean(text: str) -> str | None:
     word = _FIRST_WORD_RE.match(text)
-    return _BOOLEAN.get(word.group(1).lower()) if word else None
+    return YES_NO_WORDS.get(word.group(1).lower()) if word else None

@@ -15,12 +15,12 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-from rlvr.answers import DEFAULT_STRATEGIES, STRATEGIES, Strategy, extract_answer, parse_number
+from rlvr.answers import DEFAULT_STRATEGIES, STRATEGIES, YES_NO_WORDS, Strategy, extract_answer, parse_number
 
 # A completion complies when the asked-for form holds a number; for `hash` it must also be the last line,
 # since GSM8K-style prompts ask for the answer to end the response.
 _HASH_LAST_LINE = re.compile(r"####[ \t]*[^\n]*\s*$")
-_YES_NO = re.compile(r"\W*(?:yes|no|true|false)\b", re.I)
+_YES_NO = re.compile(rf"\W*(?:{'|'.join(YES_NO_WORDS)})\b", re.I)
 
 ReasoningTag = Literal["think", "reasoning"]
 

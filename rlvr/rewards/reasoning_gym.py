@@ -13,16 +13,21 @@ from collections.abc import Sequence
 from typing import Any
 
 from rlvr.answers import extract_answer
-from rlvr.rewards.roles import correctness
+from rlvr.rewards.judge import correctness
 
-DEFAULT_STRATEGIES = ("hash", "answer_tag", "boxed", "answer_is")
+#: Where reasoning-gym answers are looked for (no ``last_number``: many tasks' answers are not numbers).
+REASONING_GYM_STRATEGIES = ("hash", "answer_tag", "boxed", "answer_is")
 
 
 @functools.lru_cache(maxsize=64)
 def _scorer(task: str) -> Any:
-    from rlvr.data.reasoning_gym import import_reasoning_gym
-
-    return import_reasoning_gym().get_score_answer_fn(task)
+    try:
+        import reasoning_gym
+    except ImportError as err:  # the data side says the same; the reward must not import the data module
+        raise ImportError(
+            'reward_component=reasoning_gym needs the reasoning-gym package: pip install reasoning-gym (or pip install -e ".[reasoning]")'
+        ) from err
+    return reasoning_gym.get_score_answer_fn(task)
 
 
 @correctness("correct_reward")
@@ -30,7 +35,7 @@ def reasoning_gym_score(
     completion: str,
     rg_entry: str,
     correct_reward: float = 2.0,
-    strategies: Sequence[str] = DEFAULT_STRATEGIES,
+    strategies: Sequence[str] = REASONING_GYM_STRATEGIES,
 ) -> float:
     """``correct_reward`` x the task's score (0..1) of the answer extracted by ``strategies``."""
     entry = json.loads(rg_entry)

@@ -17,10 +17,11 @@ import typing
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from rlvr.config.build import locate_target
+from rlvr.config.build import locate_target, target_or_issue
 from rlvr.config.errors import ConfigIssue, closest
-from rlvr.config.validate import target_or_issue
+from rlvr.interfaces import Judge
 from rlvr.rewards.adapter import ON_ERROR, RUNTIME_INPUTS, SafeReward, is_batched
+from rlvr.rewards.judge import correctness_judge
 
 
 class RewardSet:
@@ -36,13 +37,13 @@ class RewardSet:
         on_error: str = "zero",
         timeout: float | None = None,
     ):
-        self.entries = [dict(e) for e in reward_functions]
-        scorers = [locate_target(e["_target_"]) for e in self.entries]
-        self.names = [e.get("name") or s.__name__ for e, s in zip(self.entries, scorers, strict=True)]
+        entries = [dict(e) for e in reward_functions]
+        scorers = [locate_target(e["_target_"]) for e in entries]
+        self.names = [e.get("name") or s.__name__ for e, s in zip(entries, scorers, strict=True)]
         self.weights = (
             [float(w) for w in weights]
             if weights is not None
-            else [float(e.get("weight", 1.0)) for e in self.entries]
+            else [float(e.get("weight", 1.0)) for e in entries]
         )
         self.functions = [
             SafeReward(
@@ -52,13 +53,17 @@ class RewardSet:
                 e.get("on_error") or on_error,
                 e["timeout"] if e.get("timeout") is not None else timeout,
             )
-            for s, e, n in zip(scorers, self.entries, self.names, strict=True)
+            for s, e, n in zip(scorers, entries, self.names, strict=True)
         ]
 
     @property
     def error_counts(self) -> dict[str, int]:
         """Samples that got the ``on_error`` fallback so far, per function name."""
         return {f.name: f.errors for f in self.functions}
+
+    def judge(self) -> Judge | None:
+        """Correctness for evaluation: the first ``@correctness`` reward at its maximum."""
+        return correctness_judge(self.functions)
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:

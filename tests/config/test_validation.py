@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from rlvr.config import ConfigValidationError, validate_config
-from rlvr.pipeline import MODES
+from rlvr.modes import MODES
 from tests.conftest import ROOT, compose_config
 
 

@@ -91,7 +91,8 @@ def test_render_table_is_markdown() -> None:
 
 
 @pytest.mark.skipif(
-    not (GSM8K_DIR / "test.jsonl").exists(), reason="real GSM8K files not present (../shared)"
+    not (GSM8K_DIR / "test.jsonl").exists(),
+    reason="real GSM8K files not present (set RLVR_GSM8K_DIR or place them in ../shared/data/gsm8k)",
 )
 def test_real_gsm8k_test_file_parses_completely() -> None:
     splits = GSM8KData(hub_id=None, path=str(GSM8K_DIR / "test.jsonl")).load(PROMPT)

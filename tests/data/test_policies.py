@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from rlvr.data.base import canonical_number
 from rlvr.data.generic import GenericQAData
-from rlvr.data.gsm8k import GSM8KData, canonical_number
+from rlvr.data.gsm8k import GSM8KData
 from rlvr.prompts import PromptTemplate
 
 PROMPT = PromptTemplate(system_prompt="Solve.", answer_format="hash")

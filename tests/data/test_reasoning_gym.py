@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import importlib.util
 import json
 
 import pytest
@@ -12,10 +13,15 @@ from rlvr.data.reasoning_gym import ReasoningGymData
 from rlvr.prompts import PromptTemplate
 from tests.conftest import compose_config
 
-pytest.importorskip("reasoning_gym", reason="optional extra: pip install reasoning-gym")
+# The optional `reasoning` extra; without it these tests skip (the missing-library test below still runs).
+needs_reasoning_gym = pytest.mark.skipif(
+    importlib.util.find_spec("reasoning_gym") is None,
+    reason="needs the optional reasoning-gym extra: pip install -e '.[reasoning]'",
+)
 PROMPT = PromptTemplate(answer_format="hash")
 
 
+@needs_reasoning_gym
 def test_generation_is_seeded_and_splits_do_not_overlap() -> None:
     first = ReasoningGymData(task="chain_sum", size=8, eval_size=4, seed=3).load(PROMPT)
     again = ReasoningGymData(task="chain_sum", size=8, eval_size=4, seed=3).load(PROMPT)
@@ -26,6 +32,7 @@ def test_generation_is_seeded_and_splits_do_not_overlap() -> None:
     assert entry["answer"] == first.train[0]["answer"] and entry["metadata"]["source_dataset"] == "chain_sum"
 
 
+@needs_reasoning_gym
 def test_reward_uses_the_library_scorer() -> None:
     from rlvr.rewards.reasoning_gym import reasoning_gym_score
 
@@ -35,6 +42,7 @@ def test_reward_uses_the_library_scorer() -> None:
     assert reasoning_gym_score("no answer here", row["rg_entry"]) == 0.0
 
 
+@needs_reasoning_gym
 def test_unknown_task_lists_known_tasks() -> None:
     with pytest.raises(
         ValueError, match=r"data.task='countdwn' is not a reasoning-gym task; known tasks: .*countdown"

@@ -12,6 +12,7 @@ import pytest
 
 from rlvr.config import ConfigValidationError, validate_config
 from rlvr.observers import RunObserver
+from rlvr.run_dir import RunDir
 from tests.conftest import compose_config
 
 
@@ -36,7 +37,7 @@ def fake_wandb(monkeypatch: pytest.MonkeyPatch) -> types.SimpleNamespace:
 
 def test_metrics_jsonl_records_every_log_in_order(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     observer = RunObserver()
-    observer.start(tmp_path, {"seed": 1})
+    observer.start(RunDir(tmp_path), {"seed": 1})
     observer.log_metrics({"loss": 0.5, "reward": float("nan"), "rewards/f/mean": 1.0}, step=1)
     observer.log_eval({"tag": "after", "accuracy": 0.25, "samples": [{"x": 1}]}, step=2)
     observer.finish()
@@ -44,7 +45,7 @@ def test_metrics_jsonl_records_every_log_in_order(tmp_path: Path, capsys: pytest
     assert [(r["kind"], r["step"]) for r in lines] == [("train", 1), ("eval", 2)]
     assert lines[0]["reward"] is None  # NaN is not valid JSON; it is written as null
     assert lines[1]["eval/accuracy"] == 0.25 and "samples" not in json.dumps(lines[1])
-    assert "[rlvr] train step 1: loss=0.5" in capsys.readouterr().out
+    assert "rlvr: train step 1: loss=0.5" in capsys.readouterr().out
 
 
 def test_wandb_receives_settings_config_metrics_and_summary(tmp_path: Path, fake_wandb) -> None:
@@ -58,7 +59,7 @@ def test_wandb_receives_settings_config_metrics_and_summary(tmp_path: Path, fake
         "mode": "offline",
     }
     observer = RunObserver(console=False, wandb=settings)
-    observer.start(tmp_path, {"train": {"max_steps": 2}})
+    observer.start(RunDir(tmp_path), {"train": {"max_steps": 2}})
     observer.log_metrics({"loss": 0.5, "note": "text"}, step=1)
     observer.log_eval({"tag": "before", "accuracy": 0.1, "samples": []}, step=0)
     observer.finish({"eval/after/accuracy": 0.3})

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from rlvr.answers import gsm8k_gold
+from rlvr.data.gsm8k import gsm8k_gold
 from rlvr.rewards.correctness import numeric_correctness, symbolic_correctness
 from rlvr.rewards.finqa import finqa_correctness
 from rlvr.rewards.format import format_compliance
-from rlvr.rewards.roles import correctness_maximum
+from rlvr.rewards.judge import correctness_maximum
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILTIN = ROOT / "rlvr" / "data" / "builtin"
@@ -131,7 +131,7 @@ def test_bundled_gold_answers_get_maximum_correctness(name: str) -> None:
 
 @pytest.mark.skipif(
     not (GSM8K_DIR / "test.jsonl").is_file(),
-    reason="real GSM8K is not here (../shared/data/gsm8k/test.jsonl); the bundled golds are tested",
+    reason="real GSM8K files not present (place test.jsonl in ../shared/data/gsm8k); the bundled golds are tested",
 )
 def test_every_real_gsm8k_test_gold_gets_maximum_correctness() -> None:
     solutions = _solutions(GSM8K_DIR / "test.jsonl")

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from omegaconf import DictConfig, OmegaConf
 
-from rlvr.scoring import run_score
+from rlvr.modes.score import run as run_score
+from rlvr.run_dir import RunDir
 
 # conf/reward_component/gsm8k.yaml with literal values in place of ${prompts.answer_format}.
 REWARD = {
@@ -59,7 +60,7 @@ def test_scores_every_record_in_order(tmp_path: Path, capsys: pytest.CaptureFixt
     lines = [json.dumps(r) for r in RECORDS]
     lines.insert(2, "")  # a blank line is skipped, not an error
     summary = run_score(
-        _cfg(tmp_path, lines, output=str(tmp_path / "out" / "scored.jsonl")), tmp_path / "run"
+        _cfg(tmp_path, lines, output=str(tmp_path / "out" / "scored.jsonl")), RunDir(tmp_path / "run")
     )
     rows = [json.loads(line) for line in (tmp_path / "out" / "scored.jsonl").read_text().splitlines()]
     assert [{k: v for k, v in row.items() if k in r} for row, r in zip(rows, RECORDS, strict=True)] == RECORDS
@@ -72,11 +73,11 @@ def test_scores_every_record_in_order(tmp_path: Path, capsys: pytest.CaptureFixt
         "format_compliance": 0.375,
     }
     assert summary["errors"] == {"numeric_correctness": 0, "format_compliance": 0}
-    assert "[rlvr] score: numeric_correctness mean=1.5000 errors=0" in capsys.readouterr().out
+    assert "rlvr: score: numeric_correctness mean=1.5000 errors=0" in capsys.readouterr().out
 
 
 def test_output_defaults_into_the_run_dir(tmp_path: Path) -> None:
-    summary = run_score(_cfg(tmp_path, [json.dumps(RECORDS[0])]), tmp_path / "run")
+    summary = run_score(_cfg(tmp_path, [json.dumps(RECORDS[0])]), RunDir(tmp_path / "run"))
     assert summary["output"] == str(tmp_path / "run" / "scores.jsonl")
     assert json.loads((tmp_path / "run" / "scores.jsonl").read_text())["numeric_correctness"] == 2.0
 
@@ -86,7 +87,7 @@ def test_failing_reward_is_scored_with_its_fallback_and_counted(tmp_path: Path) 
         "reward_functions": [{"_target_": "tests.rewards.scorers.raise_every_third", "on_error": "none"}]
     }
     lines = [json.dumps({"completion": "x", "answer": str(n)}) for n in range(1, 7)]
-    summary = run_score(_cfg(tmp_path, lines, **reward), tmp_path)
+    summary = run_score(_cfg(tmp_path, lines, **reward), RunDir(tmp_path))
     rows = [json.loads(line) for line in (tmp_path / "scores.jsonl").read_text().splitlines()]
     assert [row["raise_every_third"] for row in rows] == [1.0, 1.0, None, 1.0, 1.0, None]
     assert [row["reward"] for row in rows] == [1.0, 1.0, None, 1.0, 1.0, None]
@@ -108,13 +109,13 @@ def test_failing_reward_is_scored_with_its_fallback_and_counted(tmp_path: Path) 
 )
 def test_bad_input_names_file_and_line(tmp_path: Path, lines: list[str], message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        run_score(_cfg(tmp_path, lines), tmp_path)
+        run_score(_cfg(tmp_path, lines), RunDir(tmp_path))
 
 
 def test_missing_input_says_what_to_pass(tmp_path: Path) -> None:
     cfg = OmegaConf.create({"mode": "score", "input": None, "output": None, "reward": REWARD})
     with pytest.raises(ValueError, match=r"mode=score needs input=<file.jsonl>"):
-        run_score(cfg, tmp_path)
+        run_score(cfg, RunDir(tmp_path))
     cfg.input = str(tmp_path / "absent.jsonl")
     with pytest.raises(FileNotFoundError, match="absent.jsonl: no such file"):
-        run_score(cfg, tmp_path)
+        run_score(cfg, RunDir(tmp_path))

@@ -51,10 +51,11 @@ def tiny_run_config(model_dir: Path, *extra: str):
 
 @pytest.fixture(scope="module")
 def tiny_run(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from rlvr.pipeline import run
+    from rlvr.modes import run
+    from rlvr.run_dir import RunDir
 
     run_dir = tmp_path_factory.mktemp("run")
-    run(tiny_run_config(tiny_model_dir), run_dir)
+    run(tiny_run_config(tiny_model_dir), RunDir(run_dir))
     return run_dir
 
 
@@ -114,12 +115,13 @@ def test_run_dir_files(tiny_run: Path) -> None:
 
 
 def test_lora_run_saves_an_adapter(tiny_model_dir: Path, tmp_path: Path) -> None:
-    from rlvr.pipeline import run
+    from rlvr.modes import run
+    from rlvr.run_dir import RunDir
 
     cfg = tiny_run_config(
         tiny_model_dir, "model.lora.enabled=true", "model.lora.r=4", "train.max_steps=1", "eval.enabled=false"
     )
-    report = run(cfg, tmp_path)
+    report = run(cfg, RunDir(tmp_path))
     assert (tmp_path / "final_model" / "adapter_config.json").exists()
     assert (tmp_path / "final_model" / "adapter_model.safetensors").exists()
     assert "before" not in report and report["train"]["global_step"] == 1

@@ -12,22 +12,22 @@ parsing disagree, and training would chase an unwinnable target.
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
 from typing import Any
 
 from omegaconf import DictConfig
 
 from rlvr.config import build
-from rlvr.evaluation.greedy import render_prompt
-from rlvr.rewards.roles import correctness_maximum
+from rlvr.console import error, say, warn
+from rlvr.interfaces import Prompt, RewardComponent
+from rlvr.prompts import render_prompt
+from rlvr.rewards.judge import correctness_maximum
+from rlvr.run_dir import RunDir
 
 EXAMPLES_SHOWN = 2
 FAILURES_SHOWN = 5
 
 
-def score_gold(split: Any, prompt: Any, rewards: Any) -> dict[str, Any]:
+def score_gold(split: Any, prompt: Prompt, rewards: RewardComponent) -> dict[str, Any]:
     """Per reward function: mean/min of the gold answers' scores, and (correctness) those below maximum."""
     completions = [prompt.format_answer(answer) for answer in split["answer"]]
     columns = {name: split[name] for name in split.column_names if name != "prompt"}
@@ -60,15 +60,13 @@ def _tokenizer_or_reason(cfg: DictConfig) -> tuple[Any, str | None]:
     try:
         return build(cfg.model).load_tokenizer(), None
     except (OSError, ValueError) as err:
-        print(f"rlvr check: tokenizer unavailable, prompt-token statistics skipped: {err}", file=sys.stderr)
+        warn(f"check: tokenizer unavailable, prompt-token statistics skipped: {err}")
         return None, str(err).splitlines()[0]
 
 
-def run_check(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
+def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
     """Run the pre-flight check; exit with status 1 when a correctness reward misses a gold answer."""
-    from rlvr.pipeline import write_resolved_config
-
-    write_resolved_config(cfg, run_dir)
+    run_dir.write_config(cfg)
     prompt = build(cfg.prompts)
     tokenizer, tokenizer_problem = _tokenizer_or_reason(cfg)
     data = build(cfg.data).load(prompt, tokenizer)
@@ -78,7 +76,7 @@ def run_check(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
     }
     for row in data.train.select(range(min(EXAMPLES_SHOWN, len(data.train)))):
         shown = render_prompt(row["prompt"], tokenizer) if tokenizer is not None else row["prompt"]
-        print(f"--- rendered prompt (gold answer {row['answer']!r}) ---\n{shown}")
+        say(f"check: rendered prompt (gold answer {row['answer']!r}):\n{shown}")
     report: dict[str, Any] = {
         "data": data.info,
         "gold_rewards": {n: score_gold(s, prompt, rewards) for n, s in splits.items()},
@@ -92,9 +90,10 @@ def run_check(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
         if r.get("below_maximum")
     ]
     report |= {"passed": not problems, "problems": problems}
-    (run_dir / "check_report.json").write_text(json.dumps(report, indent=2, default=str))
-    print(json.dumps(report, indent=2, default=str))
+    path = run_dir.write_json("check_report.json", report)
+    print(path.read_text(encoding="utf-8"), end="")
     if problems:
-        print("rlvr check FAILED:\n  - " + "\n  - ".join(problems), file=sys.stderr)
+        error("check FAILED:\n  - " + "\n  - ".join(problems))
         raise SystemExit(1)
+    say(f"check passed: {path}")
     return report

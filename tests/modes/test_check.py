@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from rlvr.config import validate_config
-from rlvr.pipeline import MODES, run
+from rlvr.modes import MODES, run
+from rlvr.run_dir import RunDir
 from tests.conftest import GSM8K_DIR, compose_config
 
 SMOKE = [
@@ -20,7 +21,7 @@ SMOKE = [
 def check(tmp_path: Path, tiny_model_dir: Path, *overrides: str) -> dict:
     cfg = compose_config(["mode=check", f"model.model_name_or_path={tiny_model_dir}", *overrides])
     validate_config(cfg, modes=MODES)
-    report = run(cfg, tmp_path)
+    report = run(cfg, RunDir(tmp_path))
     assert json.loads((tmp_path / "check_report.json").read_text())["passed"] == report["passed"]
     return report
 
@@ -36,7 +37,7 @@ def test_gsm8k_gold_answers_get_maximum_correctness(
     assert (correctness["min"], correctness["maximum"], correctness["below_maximum"]) == (2.0, 2.0, 0)
     assert report["gold_rewards"]["eval"]["format_compliance"]["min"] == 0.5
     shown = capsys.readouterr().out
-    assert "--- rendered prompt (gold answer" in shown and "assistant: " in shown  # chat template applied
+    assert "rlvr: check: rendered prompt (gold answer" in shown and "assistant: " in shown  # chat template applied
 
 
 @pytest.mark.parametrize("prompt", ["math_reasoning", "boxed", "think_answer"])
@@ -53,7 +54,9 @@ def test_finqa_fixture_passes(tmp_path: Path, tiny_model_dir: Path) -> None:
 
 
 def test_reasoning_gym_countdown_passes(tmp_path: Path, tiny_model_dir: Path) -> None:
-    pytest.importorskip("reasoning_gym", reason="optional extra: pip install reasoning-gym")
+    pytest.importorskip(
+        "reasoning_gym", reason="needs the optional reasoning-gym extra: pip install -e '.[reasoning]'"
+    )
     report = check(
         tmp_path,
         tiny_model_dir,
@@ -92,7 +95,8 @@ def test_unwinnable_gold_answers_fail_the_check(tmp_path: Path, tiny_model_dir: 
 
 @pytest.mark.parametrize(("split", "rows"), [("test", 1319), ("train", 7473)])
 @pytest.mark.skipif(
-    not (GSM8K_DIR / "test.jsonl").exists(), reason="real GSM8K files not present (../shared)"
+    not (GSM8K_DIR / "test.jsonl").exists(),
+    reason="real GSM8K files not present (set RLVR_GSM8K_DIR or place them in ../shared/data/gsm8k)",
 )
 def test_real_gsm8k_passes(tmp_path: Path, tiny_model_dir: Path, split: str, rows: int) -> None:
     report = check(tmp_path, tiny_model_dir, f"data.path={GSM8K_DIR / f'{split}.jsonl'}", "data.hub_id=null")

@@ -7,47 +7,51 @@ Each input line is a JSON object with ``completion`` (a string, or chat messages
 are scored), the gold column(s) the reward functions name (``answer`` for GSM8K and FinQA), and
 optionally ``prompt`` and ``completion_ids``. Each output line is that object plus one key per reward
 function (its name, as logged in training), ``reward`` (the weighted sum over functions that scored,
-as TRL sums them; null when none did) and ``extracted`` (the answer span, by the first extraction
-order the reward entries configure). Lines keep their order; blank lines are skipped. Useful to
+as TRL sums them; null when none did) and ``extracted`` (the answer span, by the same
+rule the evaluator's ``extracted`` column uses: the correctness reward's extraction order, see
+:func:`rlvr.rewards.judge.first_strategies`). Lines keep their order; blank lines are skipped. Useful to
 re-score eval samples with a new reward config and to audit reward functions on hand-made cases.
 """
 
 from __future__ import annotations
 
-import inspect
 import json
 from pathlib import Path
 from typing import Any
 
 from omegaconf import DictConfig
 
-from rlvr.answers import DEFAULT_STRATEGIES, extract_answer
+from rlvr.answers import extract_answer
 from rlvr.config.build import build
+from rlvr.console import say
+from rlvr.interfaces import RewardComponent
 from rlvr.paths import resolve_path
-from rlvr.rewards import RewardSet, completion_text
+from rlvr.rewards import completion_text
+from rlvr.rewards.judge import first_strategies
+from rlvr.run_dir import RunDir, write_jsonl_file
 
 _CHUNK = 64  # records per reward call, like a training batch (a batched scorer sees this many at once)
 
 
-def run_score(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
+def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
     """Score ``cfg.input`` into ``cfg.output`` (default ``<run_dir>/scores.jsonl``); return a summary."""
     if not cfg.get("input"):
         raise ValueError(
             "mode=score needs input=<file.jsonl>: a JSONL file of records with `completion` "
             "and the gold column(s) the reward functions read (e.g. `answer`)"
         )
+    run_dir.write_config(cfg)
     source = resolve_path(str(cfg.input))
-    target = Path(str(cfg.output)) if cfg.get("output") else Path(run_dir) / "scores.jsonl"
-    rewards: RewardSet = build(cfg.reward)
-    records = read_records(source, sorted({c for f in rewards.functions for c in f.columns}))
-    strategies = extraction_strategies(rewards)
+    rewards: RewardComponent = build(cfg.reward)
+    records = read_completions(source, sorted({c for f in rewards.functions for c in f.columns}))
+    strategies = first_strategies(rewards.functions)
     rows: list[dict[str, Any]] = []
     for start in range(0, len(records), _CHUNK):
         rows += score_records(rewards, [r for _, r in records[start : start + _CHUNK]], strategies)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if cfg.get("output"):
+        target = write_jsonl_file(Path(str(cfg.output)), rows)
+    else:
+        target = run_dir.write_jsonl("scores.jsonl", rows)
     summary = {
         "input": str(source),
         "output": str(target),
@@ -58,12 +62,12 @@ def run_score(cfg: DictConfig, run_dir: Path) -> dict[str, Any]:
     }
     for name, mean in summary["means"].items():
         shown = "n/a (nothing scored)" if mean is None else f"{mean:.4f}"
-        print(f"[rlvr] score: {name} mean={shown} errors={summary['errors'][name]}", flush=True)
-    print(f"[rlvr] score: {len(rows)} records from {source} → {target}", flush=True)
+        say(f"score: {name} mean={shown} errors={summary['errors'][name]}")
+    say(f"score: {len(rows)} records from {source} → {target}")
     return summary
 
 
-def read_records(path: Path, columns: list[str]) -> list[tuple[int, dict[str, Any]]]:
+def read_completions(path: Path, columns: list[str]) -> list[tuple[int, dict[str, Any]]]:
     """``(line number, record)`` for each non-blank line; errors name ``file:line`` and what is wrong."""
     if not path.is_file():
         raise FileNotFoundError(f"input={path}: no such file; point input= at a JSONL file of records")
@@ -94,7 +98,7 @@ def read_records(path: Path, columns: list[str]) -> list[tuple[int, dict[str, An
 
 
 def score_records(
-    rewards: RewardSet, records: list[dict[str, Any]], strategies: list[str]
+    rewards: RewardComponent, records: list[dict[str, Any]], strategies: list[str]
 ) -> list[dict[str, Any]]:
     """Each record with every function's reward, the weighted ``reward`` and the ``extracted`` answer."""
     completions = [r["completion"] for r in records]
@@ -115,21 +119,6 @@ def score_records(
         row["extracted"] = extract_answer(completion_text(record["completion"]), strategies)
         rows.append(row)
     return rows
-
-
-def extraction_strategies(rewards: RewardSet) -> list[str]:
-    """The extraction order of the first entry that configures one (``strategies``, ``answer_format``, or
-    its scorer's default ``strategies``), so ``extracted`` shows what that reward compared."""
-    for function in rewards.functions:
-        if "strategies" in function.params:
-            value = function.params["strategies"]
-            return [value] if isinstance(value, str) else list(value)
-        if "answer_format" in function.params:
-            return [function.params["answer_format"]]
-        default = inspect.signature(function.scorer).parameters.get("strategies")
-        if default is not None and default.default is not inspect.Parameter.empty:
-            return list(default.default)
-    return list(DEFAULT_STRATEGIES)
 
 
 def _mean(values: list[float | None]) -> float | None:

@@ -1,0 +1,103 @@
+"""The one owner of a run directory: every file a run writes goes through :class:`RunDir`.
+
+    run_dir = RunDir(Path("outputs/2026-11-29/10-00-00"))
+    run_dir.write_config(cfg)                      # resolved_config.yaml
+    run_dir.write_jsonl("eval_samples_after.jsonl", rows)
+    run_dir.append_jsonl("metrics.jsonl", {"kind": "train", "step": 1, ...})
+    run_dir.write_json("eval_report.json", report)
+
+Files are named here (:data:`FILES`), so the README table, the modes and the observers agree on them, and
+whole-file writes are atomic (a temporary file renamed into place): an interrupted write never leaves a
+half-written report. Model weights and checkpoints are written by TRL/transformers into
+:meth:`RunDir.file` paths.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+
+#: Every file or folder a run may write, and what it holds (README's output table lists the same).
+FILES = {
+    "resolved_config.yaml": "the config with every interpolation resolved",
+    "metrics.jsonl": "one line per logging step and per evaluation",
+    "eval_report.json": "accuracy before and after training, data facts, training summary",
+    "eval_samples_<tag>.jsonl": "every eval completion, its extracted answer and verdict",
+    "check_report.json": "mode=check: gold-answer rewards per split and the problems found",
+    "scores.jsonl": "mode=score: each input record with its rewards (unless output= is set)",
+    "final_model": "the trained model, or the LoRA adapter when LoRA is on, with the tokenizer",
+    "checkpoints": "TRL checkpoints (train.save_steps)",
+}
+#: What Hydra puts in a run dir before our code runs; a dir holding only these has no results yet.
+_HYDRA_ONLY = {".hydra", "run_pipeline.log"}
+
+
+class RunDir:
+    """A run's output directory (Hydra's output dir) and the writers for everything in it."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+
+    def file(self, name: str) -> Path:
+        """The path of ``name`` inside the run dir (the directory is created when missing)."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        return self.path / name
+
+    def write_config(self, cfg: DictConfig) -> dict[str, Any]:
+        """Write ``resolved_config.yaml`` (interpolations resolved) and return it as a plain dict."""
+        self.write_text("resolved_config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
+        return OmegaConf.to_container(cfg, resolve=True)  # type: ignore[return-value]
+
+    def write_text(self, name: str, text: str) -> Path:
+        """Write a whole file atomically: a temporary sibling renamed into place."""
+        target = self.file(name)
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, target)
+        return target
+
+    def write_json(self, name: str, data: Any) -> Path:
+        return self.write_text(name, json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")
+
+    def write_jsonl(self, name: str, rows: Iterable[dict[str, Any]]) -> Path:
+        return self.write_text(name, "".join(jsonl_line(row) for row in rows))
+
+    def append_jsonl(self, name: str, row: dict[str, Any]) -> None:
+        """Add one line to a JSONL log (opened per line, so a crash loses at most that line)."""
+        with self.file(name).open("a", encoding="utf-8") as handle:
+            handle.write(jsonl_line(row))
+
+
+def jsonl_line(row: dict[str, Any]) -> str:
+    """One JSONL line: the project's only JSON-lines encoding (non-ASCII kept readable)."""
+    return json.dumps(row, default=str, ensure_ascii=False) + "\n"
+
+
+def write_jsonl_file(path: Path, rows: Iterable[dict[str, Any]]) -> Path:
+    """A JSONL file outside a run dir (``mode=score output=...``), written like the run's own files."""
+    return RunDir(path.parent).write_jsonl(path.name, rows)
+
+
+def discard_unused(path: Path | str) -> bool:
+    """Remove a run dir that Hydra created but no mode wrote to (e.g. the config failed validation),
+    and its empty parents below the working directory (``outputs/<date>/``). Returns whether anything
+    was removed. A dir that holds anything beyond Hydra's own files is left alone."""
+    path = Path(path).resolve()
+    if not path.is_dir() or not {p.name for p in path.iterdir()} <= _HYDRA_ONLY:
+        return False
+    shutil.rmtree(path)
+    cwd = Path.cwd().resolve()
+    for parent in path.parents:
+        if parent == cwd or cwd not in parent.parents:
+            break
+        try:
+            parent.rmdir()  # only succeeds when empty: outputs/<date>/ after its last run is gone
+        except OSError:
+            break
+    return True

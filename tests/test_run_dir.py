@@ -1,0 +1,82 @@
+"""The run directory: one owner of its files, atomic writes, and nothing left behind by a rejected config."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from omegaconf import OmegaConf
+
+from rlvr.run_dir import RunDir, discard_unused
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_writers_put_every_file_in_the_run_dir(tmp_path: Path) -> None:
+    run_dir = RunDir(tmp_path / "run")
+    config = run_dir.write_config(OmegaConf.create({"a": 1, "b": "${a}"}))
+    run_dir.write_json("eval_report.json", {"accuracy": 0.5})
+    run_dir.write_jsonl("eval_samples_after.jsonl", [{"x": "é"}, {"x": 2}])
+    run_dir.append_jsonl("metrics.jsonl", {"step": 1})
+    run_dir.append_jsonl("metrics.jsonl", {"step": 2})
+    assert config == {"a": 1, "b": 1}
+    assert (tmp_path / "run" / "resolved_config.yaml").read_text() == "a: 1\nb: 1\n"
+    assert json.loads((tmp_path / "run" / "eval_report.json").read_text()) == {"accuracy": 0.5}
+    assert (tmp_path / "run" / "eval_samples_after.jsonl").read_text(
+        encoding="utf-8"
+    ) == '{"x": "é"}\n{"x": 2}\n'
+    steps = [
+        json.loads(line)["step"] for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()
+    ]
+    assert steps == [1, 2]
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == [
+        "eval_report.json",
+        "eval_samples_after.jsonl",
+        "metrics.jsonl",
+        "resolved_config.yaml",
+    ]  # no temporary files left behind
+
+
+def test_an_interrupted_write_keeps_the_previous_file(tmp_path: Path, monkeypatch) -> None:
+    run_dir = RunDir(tmp_path)
+    run_dir.write_json("eval_report.json", {"accuracy": 0.5})
+
+    def disk_full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("rlvr.run_dir.os.replace", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        run_dir.write_json("eval_report.json", {"accuracy": 0.75})
+    assert json.loads((tmp_path / "eval_report.json").read_text()) == {"accuracy": 0.5}
+
+
+def test_discard_unused_removes_only_hydra_only_dirs(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    empty = tmp_path / "outputs" / "2026-11-29" / "10-00-00"
+    (empty / ".hydra").mkdir(parents=True)
+    (empty / "run_pipeline.log").write_text("")
+    kept = tmp_path / "outputs" / "2026-11-29" / "10-00-01"
+    kept.mkdir()
+    (kept / "metrics.jsonl").write_text("{}\n")
+    assert discard_unused(empty) is True
+    assert not empty.exists() and kept.exists()
+    assert discard_unused(kept) is False and (kept / "metrics.jsonl").exists()
+    (kept / "metrics.jsonl").unlink()
+    assert discard_unused(kept) is True
+    assert not (tmp_path / "outputs").exists() and tmp_path.exists()  # empty parents go, up to the cwd
+
+
+def test_rejected_config_leaves_no_run_dir(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "run_pipeline.py"), "train.max_stepz=3"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "rlvr: 1 config error(s)" in result.stderr and "did you mean train.max_steps?" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no outputs/<date>/<time>/ folder
