@@ -1,0 +1,86 @@
+"""``train.rollout``: which engine generates GRPO's rollouts, checked before anything heavy is imported.
+
+    python run_pipeline.py train.rollout.backend=fast      # rlvr's engine (default on a CUDA GPU)
+    python run_pipeline.py train.rollout.backend=trl       # TRL's own generate (default on CPU)
+    python run_pipeline.py train.rollout.backend=vllm      # TRL's vLLM path (colocate unless train.vllm_mode)
+
+``auto`` picks ``fast`` when CUDA is available and ``trl`` otherwise: on CPU the engine gives no speed-up
+and TRL's path is the reference.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+from rlvr.config.errors import ConfigIssue
+
+BACKENDS = ("auto", "trl", "fast", "vllm")
+DTYPES = ("auto", "bfloat16", "float16", "float32")
+DEFAULT_ROLLOUT = {"backend": "auto", "dtype": "auto", "compile": None, "check_every": 16}
+
+
+def resolve_backend(backend: str) -> str:
+    """``auto`` → ``fast`` on a CUDA GPU, ``trl`` elsewhere; other names unchanged."""
+    if backend != "auto":
+        return backend
+    import torch
+
+    return "fast" if torch.cuda.is_available() else "trl"
+
+
+def engine_options(settings: dict[str, Any]) -> dict[str, Any]:
+    """The :class:`rlvr.rollout.RolloutEngine` keyword arguments of a ``train.rollout`` node."""
+    return {k: settings[k] for k in ("dtype", "compile", "check_every")}
+
+
+def rollout_issues(prefix: str, rollout: Any) -> list[ConfigIssue]:
+    """Problems in the ``train.rollout`` node, each with its fix."""
+    if rollout is None:
+        return []
+    if not isinstance(rollout, dict):
+        return [ConfigIssue(prefix, rollout, "must be a mapping", f"e.g. {prefix}.backend=fast")]
+    issues = [
+        ConfigIssue(
+            f"{prefix}.{key}", rollout[key], "unknown rollout key", f"use {', '.join(DEFAULT_ROLLOUT)}"
+        )
+        for key in sorted(set(rollout) - set(DEFAULT_ROLLOUT))
+    ]
+    settings = {**DEFAULT_ROLLOUT, **rollout}
+    for key, allowed in (("backend", BACKENDS), ("dtype", DTYPES)):
+        if settings[key] not in allowed:
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.{key}",
+                    settings[key],
+                    f"not one of {', '.join(allowed)}",
+                    f"use {prefix}.{key}={allowed[0]}",
+                )
+            )
+    if settings["compile"] not in (None, True, False):
+        issues.append(
+            ConfigIssue(
+                f"{prefix}.compile",
+                settings["compile"],
+                "must be true, false or null (auto)",
+                f"set {prefix}.compile=null",
+            )
+        )
+    every = settings["check_every"]
+    if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+        issues.append(
+            ConfigIssue(
+                f"{prefix}.check_every", every, "must be a positive integer", f"e.g. {prefix}.check_every=16"
+            )
+        )
+    if settings["backend"] == "vllm" and importlib.util.find_spec("vllm") is None:
+        issues.append(
+            ConfigIssue(
+                f"{prefix}.backend",
+                "vllm",
+                "vLLM is not installed",
+                "pip install 'vllm>=0.22,<0.32' (a build matching your torch and CUDA), or use "
+                f"{prefix}.backend=fast",
+            )
+        )
+    return issues
