@@ -29,11 +29,12 @@ class GreedyAccuracy:
         before_training: bool = True,
         after_training: bool = True,
         max_samples: int | None = 200,
-        batch_size: int = 16,
+        batch_size: int = 32,
         max_new_tokens: int = 512,
         strategies: Sequence[str] = DEFAULT_STRATEGIES,
         tolerance: float = 1e-6,
         judge: str = "reward",
+        backend: str = "auto",
     ):
         self.enabled = enabled
         self.before_training = before_training and enabled
@@ -44,6 +45,7 @@ class GreedyAccuracy:
         self.strategies = list(strategies)
         self.tolerance = tolerance
         self.judge = judge
+        self.backend = backend
 
     def evaluate(
         self, model: Any, tokenizer: Any, dataset: Any, tag: str, judge: Judge | None = None
@@ -94,6 +96,8 @@ class GreedyAccuracy:
         import torch
 
         texts = [render_prompt(p, tokenizer) for p in prompts]
+        if self.backend == "fast" or (self.backend == "auto" and torch.cuda.is_available()):
+            return self._generate_fast(model, tokenizer, texts)
         inputs = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(
             model.device
         )
@@ -116,8 +120,31 @@ class GreedyAccuracy:
             for t in new_tokens
         ]
 
+    def _generate_fast(self, model: Any, tokenizer: Any, texts: list[str]) -> list[tuple[str, int]]:
+        """The same greedy completions through the rollout engine (the training run's inference copy when
+        there is one, synced to the policy's current weights)."""
+        from rlvr.rollout import SamplingSettings, engine_for
+
+        eos = model.generation_config.eos_token_id
+        eos_ids = [eos] if isinstance(eos, int) else list(eos or [tokenizer.eos_token_id])
+        engine = engine_for(model, tokenizer.pad_token_id, eos_ids)
+        engine.sync(model)
+        ids = tokenizer(texts, add_special_tokens=False)["input_ids"]
+        outputs = engine.generate(ids, SamplingSettings(max_new_tokens=self.max_new_tokens, do_sample=False))
+        pad = tokenizer.pad_token_id
+        return [(tokenizer.decode(o, skip_special_tokens=True), sum(t != pad for t in o)) for o in outputs]
+
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
+        if kwargs.get("backend", "auto") not in ("auto", "hf", "fast"):
+            return [
+                ConfigIssue(
+                    f"{prefix}.backend",
+                    kwargs["backend"],
+                    "unknown generation backend",
+                    "use auto (fast on a CUDA GPU, hf elsewhere), hf (model.generate) or fast (the rollout engine)",
+                )
+            ]
         if kwargs.get("judge", "reward") not in ("reward", "numeric"):
             return [
                 ConfigIssue(

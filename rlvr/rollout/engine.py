@@ -30,6 +30,8 @@ __all__ = ["RolloutEngine", "SamplingSettings", "engine_for"]
 
 #: Prompt lengths are padded up to a multiple of this, so a few cache shapes (and compiled graphs) serve all.
 PROMPT_BUCKET = 64
+#: With compiled decoding, batches are padded up to a multiple of this (the last eval batch, for one).
+BATCH_BUCKET = 32
 
 
 class RolloutEngine:
@@ -83,6 +85,9 @@ class RolloutEngine:
 
         if not prompt_ids:
             return []
+        rows = len(prompt_ids)
+        if self.compile:  # one captured graph serves every batch up to the bucket: pad with copies
+            prompt_ids = prompt_ids + [prompt_ids[0]] * (_bucket(rows, BATCH_BUCKET) - rows)
         batch, prompt_len = len(prompt_ids), _bucket(max(len(p) for p in prompt_ids))
         total = prompt_len + settings.max_new_tokens
         input_ids = torch.full((batch, prompt_len), self.pad_token_id, dtype=torch.long)
@@ -108,7 +113,7 @@ class RolloutEngine:
                 logits_to_keep=1,
             ).logits[:, -1]
             steps = self._decode_loop(logits, mask, lengths, prompt_len, cache, out, finished, settings)
-        return _cut_after_eos(out[:, :steps].cpu(), self.eos_token_ids)
+        return _cut_after_eos(out[:rows, :steps].cpu(), self.eos_token_ids)
 
     def _decode_loop(
         self,
@@ -209,8 +214,8 @@ def _rollout_dtype(name: str, device: Any) -> Any:
     return getattr(torch, name)
 
 
-def _bucket(length: int) -> int:
-    return -(-length // PROMPT_BUCKET) * PROMPT_BUCKET
+def _bucket(length: int, size: int = PROMPT_BUCKET) -> int:
+    return -(-length // size) * size
 
 
 def _cut_after_eos(tokens: Any, eos_token_ids: list[int]) -> list[list[int]]:
@@ -226,11 +231,10 @@ _ENGINES: weakref.WeakKeyDictionary[Any, RolloutEngine] = weakref.WeakKeyDiction
 
 
 def engine_for(policy: Any, pad_token_id: int, eos_token_ids: list[int], **options: Any) -> RolloutEngine:
-    """The engine of ``policy`` (one inference copy per policy, shared by training and evaluation),
-    synced to the policy's current weights."""
+    """The engine of ``policy``: one inference copy (and one set of compiled graphs) per policy, shared
+    by training and evaluation. A new engine starts synced; callers sync an existing one when the
+    policy may have changed. ``options`` apply when the engine is created."""
     engine = _ENGINES.get(policy)
     if engine is None:
         engine = _ENGINES[policy] = RolloutEngine(policy, pad_token_id, eos_token_ids, **options)
-    else:
-        engine.sync(policy)
     return engine

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from rlvr.console import warn
-from rlvr.rollout import RolloutEngine, SamplingSettings
+from rlvr.rollout import RolloutEngine, SamplingSettings, engine_for
 
 
 def rollout_trainer_class(options: dict[str, Any]) -> type:
@@ -51,10 +51,11 @@ def rollout_trainer_class(options: dict[str, Any]) -> type:
             """The engine, its weights synced once per optimizer step (the cadence of TRL's vLLM sync)."""
             policy = self.accelerator.unwrap_model(self.model)
             engine = getattr(self, "_rollout_engine", None)
-            if engine is None:
-                engine = self._rollout_engine = RolloutEngine(
+            if engine is None:  # shared with the evaluator through engine_for: one copy, one compile
+                engine = self._rollout_engine = engine_for(
                     policy, self._tokenizer.pad_token_id, self.eos_token_ids, **self._rollout_options
                 )
+                engine.sync(policy)
                 self._rollout_engine_step = self.state.global_step
             elif self._rollout_engine_step != self.state.global_step:
                 engine.sync(policy)
