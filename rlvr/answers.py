@@ -4,6 +4,10 @@
     '12.'
     >>> parse_number("\\\\boxed{\\\\$1{,}234.50}")
     1234.5
+    >>> parse_number("5 or 6") is None          # a hedged span is no answer
+    True
+    >>> is_correct("The answer is \\\\frac{3}{4}.", "0.75")
+    True
 
 One module so that the reward the model is trained on and the accuracy it is judged by can never
 disagree. Extraction tries named strategies in a configured order and returns the first span found
@@ -258,4 +262,3 @@ def is_correct(
 ) -> bool:
     """Whether the answer extracted from ``completion`` equals the gold answer numerically."""
     return numbers_match(parse_number(extract_answer(completion, strategies)), parse_number(gold), tolerance)
-

@@ -6,6 +6,7 @@ What users type that Hydra rejects or misreads is made to work here:
 * ``train.beta=0.1`` when the YAML does not list ``beta`` — Hydra's struct mode would demand ``+``.
 * ``data_component=finqa`` — the defaults list places the group at a package (``data_component@data``),
   which Hydra wants repeated in the override; the short form is rewritten to it.
+* ``x=1 --cfg job y=2`` — Hydra cannot split its overrides around a flag; flags are moved to the front.
 
 Choosing a task also chooses its rewards: ``data_component=X`` adds ``reward_component=X`` when
 ``conf/reward_component/X.yaml`` exists and the command line does not pick a reward set itself
@@ -66,6 +67,7 @@ def normalise_override(arg: str) -> str:
     return f"{prefix}{key}{match.group('rest')}"
 
 
+# Hydra's flags that take a value ('--cfg job', '-p train'): the value is not an override.
 _FLAGS_WITH_VALUE = (
     "--cfg",
     "-c",
@@ -77,13 +79,39 @@ _FLAGS_WITH_VALUE = (
     "-cp",
     "--config-dir",
     "-cd",
+    "--experimental-rerun",
 )
+# '--info' takes an optional value; without one Hydra uses "all".
+_INFO_FLAGS = ("--info", "-i")
+_INFO_CHOICES = ("all", "config", "defaults", "defaults-tree", "plugins", "searchpath")
+
+
+# Hydra runs one command per call; each spelling -> the command it names.
+_COMMANDS = {
+    **dict.fromkeys(("--run", "-r"), "--run"),
+    **dict.fromkeys(("--multirun", "-m"), "--multirun"),
+    **dict.fromkeys(("--cfg", "-c"), "--cfg"),
+    **dict.fromkeys(_INFO_FLAGS, "--info"),
+    **dict.fromkeys(("--shell-completion", "-sc"), "--shell-completion"),
+}
+
+
+def command_issues(args: list[str]) -> list[ConfigIssue]:
+    """Two Hydra commands in one call (``-m`` with ``--cfg``), which Hydra refuses with a traceback."""
+    used = sorted({_COMMANDS[a.split("=", 1)[0]] for a in args if a.split("=", 1)[0] in _COMMANDS})
+    if len(used) < 2:
+        return []
+    fix = f"keep one of {' '.join(used)}"
+    if {"--multirun", "--cfg"} <= set(used):
+        fix = "drop --cfg to run the sweep, or drop -m and give each swept key one value to print that job's config"
+    return [ConfigIssue("command line", " ".join(used), "Hydra runs only one of these per call", fix)]
 
 
 def group_option_issues(args: list[str]) -> list[ConfigIssue]:
-    """Group selections (``data_component=finqq``, ``experiment=smok``) naming no file in ``conf/``, each with
-    the closest option and the full list — checked before Hydra, whose own message has no suggestion."""
-    issues = []
+    """Command-line mistakes caught before Hydra, which reports them without a suggestion or with a traceback:
+    group selections (``data_component=finqq``, ``experiment=smok``) naming no file in ``conf/``, each with
+    the closest option and the full list; two commands in one call (:func:`command_issues`)."""
+    issues = command_issues(args)
     for arg in args:
         key, sep, value = arg.lstrip("+").partition("=")
         group = key.split("@", 1)[0]
@@ -105,20 +133,28 @@ def group_option_issues(args: list[str]) -> list[ConfigIssue]:
 
 
 def normalise_overrides(args: list[str]) -> list[str]:
-    """Normalise every override in an argv-style list (flags such as ``-m`` and ``--cfg`` pass through)."""
-    out: list[str] = []
-    skip_next = False
-    for arg in args:
-        if skip_next:  # the value of '--cfg job', '-p train', '--config-name x' is not an override
-            out.append(arg)
-            skip_next = False
-            continue
-        if arg in _FLAGS_WITH_VALUE or arg in ("--info", "-i"):
-            skip_next = arg not in ("--info", "-i")
-            out.append(arg)
-            continue
-        out.append(normalise_override(arg))
-    return out + companion_overrides(out)
+    """Normalise every override in an argv-style list, flags (``-m``, ``--cfg job``) first.
+
+    Hydra reads overrides as one argparse positional, which cannot be split around flags:
+    ``data_component=finqa --cfg job x=1`` fails with "unrecognized arguments". Moving every flag (with its
+    value) to the front lets users type flags anywhere, and lets companion overrides be appended."""
+    flags: list[str] = []
+    overrides: list[str] = []
+    i = 0
+    while i < len(args):
+        arg, i = args[i], i + 1
+        if arg in _FLAGS_WITH_VALUE:
+            flags += args[i - 1 : i + 1]
+            i += 1
+        elif arg in _INFO_FLAGS:  # give the optional value explicitly, so it cannot swallow an override
+            given = i < len(args) and args[i] in _INFO_CHOICES
+            flags += [arg, args[i] if given else "all"]
+            i += int(given)
+        elif arg.startswith("-"):
+            flags.append(arg)
+        else:
+            overrides.append(normalise_override(arg))
+    return flags + overrides + companion_overrides(overrides)
 
 
 def companion_overrides(overrides: list[str]) -> list[str]:

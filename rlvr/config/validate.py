@@ -2,7 +2,8 @@
 
 For each component node: resolve interpolations, import its ``_target_`` (our component modules
 import torch/transformers lazily, so this is cheap), bind the node's keys to the target's signature
-(``inspect.signature(...).bind``), then ask the component for its own rules through an optional
+(``inspect.signature(...).bind``), check each value against its parameter's annotation
+(:mod:`rlvr.config.types`), then ask the component for its own rules through an optional
 ``config_issues(prefix, kwargs)`` static method. Rules therefore live next to the code they protect.
 """
 
@@ -15,9 +16,10 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
-from rlvr.config.build import locate_target
+from rlvr.config.build import target_or_issue
 from rlvr.config.errors import ConfigIssue, ConfigValidationError, unknown_key_issue
 from rlvr.config.overrides import COMPONENT_NODES
+from rlvr.config.types import annotation_issues
 from rlvr.paths import missing_path_problem
 
 
@@ -137,25 +139,24 @@ def _node_issues(cfg: DictConfig, name: str) -> list[ConfigIssue]:
     target, issue = target_or_issue(f"{name}._target_", target_path)
     if issue:
         return [issue]
-    return bind_issues(name, target, kwargs, what=target_path) + own_rule_issues(name, target, kwargs)
+    return bind_issues(name, target, kwargs, what=target_path) + value_issues(name, target, kwargs)
 
 
-def target_or_issue(key: str, path: Any) -> tuple[Any, ConfigIssue | None]:
-    """Import ``path``; on failure return an issue naming the key, the value and the fix."""
-    if not isinstance(path, str):
-        return None, ConfigIssue(
-            key, path, "_target_ must be a dotted import path", "use package.module.Name"
-        )
+def value_issues(prefix: str, target: Any, kwargs: dict[str, Any]) -> list[ConfigIssue]:
+    """Values that do not fit their parameter's annotation, then the component's own rules. A key both
+    flag is reported once, with the component's (more specific) message; the component's complaints
+    about the parts of a mistyped value (``prompts.few_shot[0]`` of a string) are left out."""
+    typed = annotation_issues(prefix, target, kwargs)
     try:
-        return locate_target(path), None
-    except Exception as err:  # hydra wraps ImportError/AttributeError in its own types
-        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        return None, ConfigIssue(
-            key,
-            path,
-            f"cannot import it ({reason})",
-            "check the dotted path and that its package is installed",
-        )
+        own = own_rule_issues(prefix, target, kwargs)
+    except (TypeError, ValueError, AttributeError, KeyError):
+        if not typed:
+            raise  # a bug in the component's rules, not in the config
+        own = []  # the rules assumed well-typed values; the type issues say what to fix
+    mistyped = tuple(issue.key for issue in typed)
+    own = [issue for issue in own if not issue.key.startswith(tuple(k + c for k in mistyped for c in ".["))]
+    claimed = {issue.key for issue in own}
+    return [issue for issue in typed if issue.key not in claimed] + own
 
 
 def bind_issues(prefix: str, target: Any, kwargs: dict[str, Any], what: str) -> list[ConfigIssue]:

@@ -8,7 +8,12 @@ Name the question and answer columns, and how to read the gold answer out of the
 * ``raw``      — the whole value, stripped
 
 Optional columns: ``system_prompt_field`` gives a per-row system prompt and ``few_shot_field`` a
-per-row list of ``{question, answer}`` examples (each replacing the prompt component's). Columns produced: ``prompt``, ``answer``, ``question`` and every other source column.
+per-row list of ``{question, answer}`` examples (each replacing the prompt component's). Columns
+produced: ``prompt``, ``answer``, ``question`` and every other source column.
+
+Without an eval file or split, ``eval_holdout`` rows are carved from train — at most half of them, so
+a small file still trains; the data report states the rows really held out and a capped request is
+warned about (:meth:`rlvr.data.source.RowSource.load`).
 """
 
 from __future__ import annotations

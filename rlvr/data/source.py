@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from rlvr.config.errors import ConfigIssue, unknown_key_issue
+from rlvr.console import warn
 from rlvr.data.base import (
     DataSplits,
     UnparseableAnswer,
@@ -89,14 +90,28 @@ class RowSource:
         else:
             raise ValueError("no data source: set data.path (local file) or data.hub_id")
         if not evaluation and self.eval_holdout:
-            train, evaluation = carve_holdout(train, self.eval_holdout, self.seed)
-            info["eval_source"] = f"{self.eval_holdout} rows held out of train (seed {self.seed})"
+            train, evaluation, info["eval_source"] = self._carve(train)
         info["skipped_bad_rows"] = skipped
         return (
             take(train, self.max_train_samples, self.seed),
             take(evaluation, self.max_eval_samples, self.seed),
             info,
         )
+
+    def _carve(self, rows: list[Row]) -> tuple[list[Row], list[Row], str]:
+        """Hold out ``eval_holdout`` rows, or half the file when it is smaller (training keeps the other
+        half). The description states the rows really held out, and a capped request is warned about:
+        ``eval_holdout: 100`` on a 12-row file holds out 6, not 100."""
+        train, held = carve_holdout(rows, self.eval_holdout, self.seed)
+        described = f"{len(held)} rows held out of train (seed {self.seed})"
+        if len(held) < self.eval_holdout:
+            described += f"; eval_holdout={self.eval_holdout} capped at half of {len(rows)} rows"
+            warn(
+                f"data.eval_holdout={self.eval_holdout} but train has only {len(rows)} rows: held out "
+                f"{len(held)} (half) for evaluation instead. Set data.eval_holdout to at most "
+                f"{len(rows) // 2}, or give an eval file with data.eval_path"
+            )
+        return train, held, described
 
 
 POLICY_KEYS = tuple(f.name for f in fields(RowPolicy))

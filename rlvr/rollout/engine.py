@@ -72,6 +72,14 @@ class RolloutEngine:
         import torch
 
         weights = merged_weights(policy)
+        finite = torch.stack([torch.isfinite(w).all() for w in weights.values()])
+        if not bool(finite.all()):  # one host sync per refresh, not per tensor
+            names = [name for name, ok in zip(weights, finite.tolist(), strict=True) if not ok]
+            raise FloatingPointError(
+                f"rollout engine: the policy's weights are not finite ({len(names)} tensors, e.g. "
+                f"{', '.join(names[:3])}): the last optimizer step applied a NaN/inf update. Sampling from "
+                "them would fail; check grad_norm in metrics.jsonl for the step where it became nan."
+            )
         with torch.no_grad():
             for name, param in self.model.named_parameters():
                 source = weights.get(name)
@@ -89,7 +97,7 @@ class RolloutEngine:
         if self.compile:  # one captured graph serves every batch up to the bucket: pad with copies
             prompt_ids = prompt_ids + [prompt_ids[0]] * (_bucket(rows, BATCH_BUCKET) - rows)
         batch, prompt_len = len(prompt_ids), _bucket(max(len(p) for p in prompt_ids))
-        total = prompt_len + settings.max_new_tokens
+        cache, total = self._static_cache(batch, prompt_len + settings.max_new_tokens)
         input_ids = torch.full((batch, prompt_len), self.pad_token_id, dtype=torch.long)
         mask = torch.zeros((batch, total), dtype=torch.long)
         for row, ids in enumerate(prompt_ids):
@@ -98,7 +106,6 @@ class RolloutEngine:
         input_ids, mask = input_ids.to(self.device), mask.to(self.device)
         lengths = mask.sum(dim=1)  # real prompt tokens per row: the next position id
         positions = (mask[:, :prompt_len].cumsum(dim=1) - 1).clamp(min=0)
-        cache = self._static_cache(batch, total)
         out = torch.full(
             (batch, settings.max_new_tokens), self.pad_token_id, dtype=torch.long, device=self.device
         )
@@ -150,16 +157,18 @@ class RolloutEngine:
             ).logits[:, -1]
         return settings.max_new_tokens
 
-    def _static_cache(self, batch: int, total: int) -> Any:
-        """A static KV cache of this shape: the one from the last call, reset, when the shape matches."""
+    def _static_cache(self, batch: int, needed: int) -> tuple[Any, int]:
+        """(cache, its length): the last call's cache, reset, whenever it has this batch size and room for
+        ``needed`` positions. Prompts of another length then change only tensor values (mask, positions),
+        never a shape, so the compiled decode step is captured once per batch size, not once per call."""
         from transformers import StaticCache
 
-        if self._cache_shape != (batch, total):
-            self._cache = StaticCache(config=self.model.config, max_cache_len=total)
-            self._cache_shape = (batch, total)
+        if self._cache_shape is None or self._cache_shape[0] != batch or self._cache_shape[1] < needed:
+            self._cache = StaticCache(config=self.model.config, max_cache_len=needed)
+            self._cache_shape = (batch, needed)
         else:
             self._cache.reset()
-        return self._cache
+        return self._cache, self._cache_shape[1]
 
 
 def _inference_copy(config: Any, dtype: Any, device: Any) -> Any:

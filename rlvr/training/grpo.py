@@ -13,16 +13,27 @@ from pathlib import Path
 from typing import Any
 
 from rlvr.config.errors import ConfigIssue, unknown_key_issue
-from rlvr.config.grpo_fields import grpo_config_fields
+from rlvr.config.grpo_fields import grpo_config_defaults, grpo_config_fields
+from rlvr.config.grpo_values import train_value_issues
+from rlvr.training.rollout_settings import DEFAULT_ROLLOUT, engine_options, resolve_backend, rollout_issues
+from rlvr.training.rollout_trainer import rollout_trainer_class
 
-# TRL's own defaults for the fields our rules read, used when the YAML leaves them out.
-_TRL_DEFAULTS = {"num_generations": 8, "per_device_train_batch_size": 8, "gradient_accumulation_steps": 1}
+# The fields GRPO's batch arithmetic reads. Those the YAML leaves out take TRL's defaults, read from
+# its source (rlvr.config.grpo_fields), so they cannot drift from the installed trl.
+_BATCH_FIELDS = (
+    "num_generations",
+    "per_device_train_batch_size",
+    "gradient_accumulation_steps",
+    "steps_per_generation",
+    "generation_batch_size",
+)
 
 
 class GRPOTrainingLoop:
     """Holds GRPOConfig arguments; builds a ``trl.GRPOTrainer`` once the other components exist."""
 
-    def __init__(self, **grpo_args: Any):
+    def __init__(self, rollout: dict[str, Any] | None = None, **grpo_args: Any):
+        self.rollout = {**DEFAULT_ROLLOUT, **(rollout or {})}
         self.grpo_args = grpo_args
 
     def grpo_config(self, output_dir: Path, reward_weights: list[float]) -> Any:
@@ -30,6 +41,9 @@ class GRPOTrainingLoop:
 
         args = {"report_to": "none", **self.grpo_args, "reward_weights": reward_weights}
         args["output_dir"] = str(args.get("output_dir") or output_dir)
+        if resolve_backend(self.rollout["backend"]) == "vllm":
+            args.setdefault("use_vllm", True)
+            args.setdefault("vllm_mode", "colocate")  # one GPU: vLLM shares it with training
         return GRPOConfig(**args)
 
     def build_trainer(
@@ -45,7 +59,10 @@ class GRPOTrainingLoop:
     ) -> Any:
         from trl import GRPOTrainer
 
-        return GRPOTrainer(
+        trainer_class = GRPOTrainer
+        if resolve_backend(self.rollout["backend"]) == "fast":
+            trainer_class = rollout_trainer_class(engine_options(self.rollout))
+        return trainer_class(
             model=model,
             reward_funcs=reward_functions,
             args=self.grpo_config(output_dir, reward_weights),
@@ -57,8 +74,12 @@ class GRPOTrainingLoop:
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
+        """Unknown fields (with the closest one), values TRL would reject only after the model has loaded
+        (types, choices, ranges: :mod:`rlvr.config.grpo_values`) and GRPO's batch arithmetic."""
+        issues = rollout_issues(f"{prefix}.rollout", kwargs.get("rollout"))
+        kwargs = {key: value for key, value in kwargs.items() if key != "rollout"}  # ours, not GRPOConfig's
         fields = grpo_config_fields()
-        issues = [
+        issues += [
             unknown_key_issue(prefix, key, value, fields, "trl.GRPOConfig")
             for key, value in kwargs.items()
             if key not in fields
@@ -72,7 +93,10 @@ class GRPOTrainingLoop:
                     "set reward.reward_functions[i].weight (or reward.weights) instead",
                 )
             )
-        value = {k: kwargs.get(k, default) for k, default in _TRL_DEFAULTS.items()}
+        issues += train_value_issues(prefix, {k: v for k, v in kwargs.items() if k != "reward_weights"})
+        if {f"{prefix}.{name}" for name in _BATCH_FIELDS} & {issue.key for issue in issues}:
+            return issues  # the arithmetic below needs well-typed values
+        value = {**grpo_config_defaults(), **kwargs}
         if not isinstance(value["num_generations"], int) or value["num_generations"] < 2:
             issues.append(
                 ConfigIssue(
@@ -83,8 +107,8 @@ class GRPOTrainingLoop:
                 )
             )
             return issues
-        steps = kwargs.get("steps_per_generation") or value["gradient_accumulation_steps"]
-        batch = kwargs.get("generation_batch_size") or value["per_device_train_batch_size"] * steps
+        steps = value.get("steps_per_generation") or value["gradient_accumulation_steps"]
+        batch = value.get("generation_batch_size") or value["per_device_train_batch_size"] * steps
         if batch % value["num_generations"]:
             issues.append(
                 ConfigIssue(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from rlvr.config import normalise_overrides
+from tests.config.cli import run_cli
 from tests.conftest import compose_config
 
 
@@ -69,3 +72,70 @@ def test_a_task_brings_its_reward_set_unless_one_is_chosen() -> None:
     assert normalise_overrides(["data_component=generic"]) == ["data_component@data=generic"]  # no such set
     cfg = compose_config(["data_component=finqa"])
     assert cfg.reward.reward_functions[0]._target_ == "rlvr.rewards.finqa.finqa_correctness"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        # a flag after the overrides moves to the front, so the companion can follow the overrides
+        (
+            ["data_component=finqa", "--cfg", "job"],
+            ["--cfg", "job", "data_component@data=finqa", "reward_component@reward=finqa"],
+        ),
+        # flags anywhere, each with its value
+        (
+            ["data_component=finqa", "-m", "train.beta=0,0.1", "-p", "train", "-c", "job"],
+            ["-m", "-p", "train", "-c", "job", "data_component@data=finqa", "++train.beta=0,0.1"]
+            + ["reward_component@reward=finqa"],
+        ),
+        # '--info' without a value gets Hydra's default, so it cannot take the next override as its value
+        (["train.beta=0", "--info"], ["--info", "all", "++train.beta=0"]),
+        (["--info", "defaults", "train.beta=0"], ["--info", "defaults", "++train.beta=0"]),
+        (["-i", "--cfg", "job"], ["-i", "all", "--cfg", "job"]),
+        # a sweep over tasks gets no companion (one per value is another matter), and is not broken
+        (["data_component=gsm8k,finqa", "--multirun"], ["--multirun", "data_component@data=gsm8k,finqa"]),
+    ],
+)
+def test_flags_go_first_wherever_they_were_typed(given: list[str], expected: list[str]) -> None:
+    assert normalise_overrides(given) == expected
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["data_component=finqa", "--cfg", "job"],
+        ["--cfg", "job", "data_component=finqa"],
+        ["data_component=finqa", "-c", "job", "train.learning_rate=2e-5"],
+    ],
+)
+def test_cfg_job_anywhere_on_the_command_line(args: list[str], tmp_path: Path) -> None:
+    result = run_cli(args, tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "_target_: rlvr.data.finqa.FinQAData" in result.stdout
+    assert "_target_: rlvr.rewards.finqa.finqa_correctness" in result.stdout
+    assert result.seconds < 3, f"took {result.seconds:.1f} s"
+
+
+def test_multirun_flag_between_overrides(tmp_path: Path) -> None:
+    """A real two-job sweep (mode=score needs no model) with -m typed between overrides."""
+    args = ["data_component=finqa", "-m", "reward.reward_functions[0].params.correct_reward=1.0,2.0"]
+    args += ["mode=score", "input=pkg://rlvr/data/builtin/sample_completions.jsonl"]
+    result = run_cli([*args, f"hydra.sweep.dir={tmp_path / 'sweep'}"], tmp_path, run_dir=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    log = result.stdout + result.stderr
+    assert log.count("reward_component@reward=finqa") == 2  # one launch line per job
+    assert (tmp_path / "sweep" / "0" / "scores.jsonl").exists()
+    assert (tmp_path / "sweep" / "1" / "scores.jsonl").exists()
+    assert result.seconds < 3, f"took {result.seconds:.1f} s"
+
+
+def test_multirun_with_cfg_is_refused_plainly(tmp_path: Path) -> None:
+    """Hydra runs one of --multirun and --cfg per call (and says so with a traceback); we say so first."""
+    result = run_cli(
+        ["data_component=finqa", "-m", "train.learning_rate=1e-5,2e-5", "--cfg", "job"], tmp_path
+    )
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "command line='--cfg --multirun': Hydra runs only one of these per call" in result.stderr
+    assert "drop --cfg to run the sweep" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.seconds < 3, f"took {result.seconds:.1f} s"

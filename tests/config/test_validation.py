@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from rlvr.config import ConfigValidationError, validate_config
 from rlvr.modes import MODES
-from tests.conftest import ROOT, compose_config
+from tests.config.cli import run_cli
+from tests.conftest import compose_config
 
 
 def _errors(overrides: list[str]) -> str:
@@ -98,46 +96,18 @@ def test_issue_commands_validate() -> None:
         validate_config(compose_config(overrides))
 
 
-HEAVY = ("torch", "transformers", "trl", "datasets", "peft")
-
-
-def _run_cli(args: list[str], tmp_path: Path) -> tuple[subprocess.CompletedProcess, list[str]]:
-    """Run run_pipeline.py under ``-X importtime`` and return the heavy top-level packages it imported."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-X",
-            "importtime",
-            str(ROOT / "run_pipeline.py"),
-            *args,
-            f"hydra.run.dir={tmp_path / 'run'}",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    imported = {
-        line.rsplit("|", 1)[-1].strip()
-        for line in result.stderr.splitlines()
-        if line.startswith("import time:")
-    }
-    return result, sorted(imported & set(HEAVY))
-
-
 def test_cli_typo_fails_fast_without_heavy_imports(tmp_path: Path) -> None:
-    result, heavy = _run_cli(["train.max_stepz=3"], tmp_path)
+    result = run_cli(["train.max_stepz=3"], tmp_path, importtime=True)
     assert result.returncode == 2, result.stderr[-2000:]
     assert "train.max_stepz=3" in result.stderr
     assert "did you mean train.max_steps?" in result.stderr
-    assert heavy == [], f"validation imported {heavy}"
+    assert result.heavy == [], f"validation imported {result.heavy}"
     assert not (tmp_path / "run" / "resolved_config.yaml").exists()
 
 
 def test_misspelled_group_option_suggests_the_closest(tmp_path: Path) -> None:
-    result, heavy = _run_cli(["data_component=finqq", "experiment=smok"], tmp_path)
-    assert result.returncode == 2 and heavy == []
+    result = run_cli(["data_component=finqq", "experiment=smok"], tmp_path, importtime=True)
+    assert result.returncode == 2 and result.heavy == []
     assert "data_component='finqq': no such option in conf/data_component/" in result.stderr
     assert "did you mean data_component=finqa?" in result.stderr
     assert "did you mean experiment=smoke?" in result.stderr
@@ -145,8 +115,8 @@ def test_misspelled_group_option_suggests_the_closest(tmp_path: Path) -> None:
 
 
 def test_cfg_job_prints_all_nodes_without_heavy_imports(tmp_path: Path) -> None:
-    result, heavy = _run_cli(["--cfg", "job"], tmp_path)
+    result = run_cli(["--cfg", "job"], tmp_path, importtime=True)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert heavy == [], f"--cfg job imported {heavy}"
+    assert result.heavy == [], f"--cfg job imported {result.heavy}"
     for node in ("data:", "model:", "train:", "reward:", "eval:", "observer:", "prompts:"):
         assert f"\n{node}" in "\n" + result.stdout

@@ -37,7 +37,9 @@ def test_gsm8k_gold_answers_get_maximum_correctness(
     assert (correctness["min"], correctness["maximum"], correctness["below_maximum"]) == (2.0, 2.0, 0)
     assert report["gold_rewards"]["eval"]["format_compliance"]["min"] == 0.5
     shown = capsys.readouterr().out
-    assert "rlvr: check: rendered prompt (gold answer" in shown and "assistant: " in shown  # chat template applied
+    assert (
+        "rlvr: check: rendered prompt (gold answer" in shown and "assistant: " in shown
+    )  # chat template applied
 
 
 @pytest.mark.parametrize("prompt", ["math_reasoning", "boxed", "think_answer"])

@@ -142,3 +142,13 @@ def test_empty_batch() -> None:
     assert RolloutEngine.generate.__doc__  # documented
     engine = object.__new__(RolloutEngine)
     assert engine.generate([], SamplingSettings(max_new_tokens=4)) == []
+
+
+def test_one_cache_serves_prompts_of_other_lengths(policy) -> None:
+    settings = SamplingSettings(max_new_tokens=8, do_sample=False)
+    engine = RolloutEngine(policy, PAD, [EOS])
+    long_prompts = [list(range(10, 80)), [20, 21]]  # 70 tokens: a bigger prompt bucket first
+    assert engine.generate(long_prompts, settings) == reference(policy, long_prompts, settings)
+    shape = engine._cache_shape
+    assert engine.generate(PROMPTS[:2], settings) == reference(policy, PROMPTS[:2], settings)
+    assert engine._cache_shape == shape  # reused, not reallocated: no new compiled graph

@@ -1,0 +1,171 @@
+"""Check config values against type annotations, so ``eval.max_samples=abc`` fails at validation.
+
+Values come from YAML or the command line, so they are plain ``int``, ``float``, ``bool``, ``str``,
+``None``, lists and dicts; the annotations are the components' own (``typing.get_type_hints``) or
+GRPOConfig's (:mod:`rlvr.config.grpo_fields`). What we cannot judge passes: ``Any``, classes a YAML
+value cannot be (a config object), annotations that do not resolve. A false alarm would block a valid
+run; a miss only delays the error to construction time, where it surfaced before.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import enum
+import inspect
+import os
+import types
+import typing
+from typing import Any, Literal
+
+from rlvr.config.errors import ConfigIssue, closest
+
+_SEQUENCES = (list, tuple, collections.abc.Sequence, collections.abc.Iterable, collections.abc.Collection)
+_MAPPINGS = (dict, collections.abc.Mapping)
+
+
+def _choices(hint: Any) -> tuple[Any, ...] | None:
+    if typing.get_origin(hint) is Literal:
+        return typing.get_args(hint)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return tuple(m.value for m in hint)
+    return None
+
+
+def _union_args(hint: Any) -> tuple[Any, ...] | None:
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return typing.get_args(hint)
+    return None
+
+
+def matches(hint: Any, value: Any) -> bool:
+    """Whether ``value`` (a YAML/CLI value) fits ``hint``; ints fit floats, bools fit only bools."""
+    if hint is Any or hint is inspect.Parameter.empty or isinstance(hint, (str, typing.TypeVar)):
+        return True  # unresolved forward reference or type variable: cannot judge
+    if hint is None or hint is type(None):
+        return value is None
+    if (arms := _union_args(hint)) is not None:
+        return any(matches(arm, value) for arm in arms)
+    if (choices := _choices(hint)) is not None:
+        if isinstance(hint, type) and isinstance(value, hint):
+            return True  # an enum member itself
+        return any(type(value) is type(c) and value == c for c in choices)  # 1 is not True here
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if hint is str:
+        return isinstance(value, str)
+    origin, args = typing.get_origin(hint) or hint, typing.get_args(hint)
+    if origin in _MAPPINGS:
+        return isinstance(value, dict) and (
+            len(args) != 2 or all(matches(args[1], v) for v in value.values())
+        )
+    if origin in _SEQUENCES:
+        if not isinstance(value, (list, tuple)):
+            return False
+        if origin is tuple and args and args[-1] is not Ellipsis:
+            return len(args) == len(value) and all(map(matches, args, value))
+        return not args or all(matches(args[0], item) for item in value)
+    if isinstance(origin, type) and issubclass(origin, os.PathLike):
+        return isinstance(value, (str, origin))
+    return True  # a class a YAML value cannot be; the component may convert it
+
+
+def describe(hint: Any, plural: bool = False) -> str:
+    """The expected type in words, e.g. ``a number``, ``a bool or null``, ``one of: a, b``, ``a list of
+    strings`` (``plural`` names the items of a container)."""
+    if (arms := _union_args(hint)) is not None:
+        named = [describe(a, plural) for a in arms if a is not type(None)]
+        return " or ".join(named + (["null"] if type(None) in arms else []))
+    if (choices := _choices(hint)) is not None:
+        return ("values from: " if plural else "one of: ") + ", ".join(_spell(c) for c in choices)
+    nouns = {bool: "bool", int: "int", float: "number", str: "string", type(None): "null", None: "null"}
+    origin, args = typing.get_origin(hint) or hint, typing.get_args(hint)
+    if origin in _MAPPINGS:
+        noun = "mapping"
+    elif origin in _SEQUENCES:
+        if plural or not args or args[0] is Any:
+            noun = "list"
+        else:
+            return "a list of " + describe(args[0], plural=True)
+    elif hint in nouns:
+        noun = nouns[hint]
+    else:
+        return getattr(hint, "__name__", str(hint))
+    if plural:
+        return noun + "s"
+    if hint is bool:
+        return "a bool (true or false)"
+    return noun if noun == "null" else ("an " if noun[0] in "aeiou" else "a ") + noun
+
+
+def _spell(value: Any) -> str:
+    """A value as the user would type it on the command line."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(map(_spell, value)) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_spell(v)}" for k, v in value.items()) + "}"
+    return "null" if value is None else str(value)
+
+
+def type_issue(key: str, value: Any, hint: Any, default: Any = inspect.Parameter.empty) -> ConfigIssue | None:
+    """An issue naming the key, the value, the expected type or choices and a fix; None when it fits."""
+    if matches(hint, value):
+        return None
+    expected = describe(hint)
+    rule = f"expected {expected} (got {type(value).__name__})"
+    arms = [a for a in (_union_args(hint) or (hint,)) if a is not type(None)]
+    nullable = type(None) in (_union_args(hint) or ())
+    choices = [c for arm in arms for c in (_choices(arm) or ())]
+    example = "" if default in (inspect.Parameter.empty, None) else f", e.g. {key}={_spell(default)}"
+    if choices:
+        guess = closest(str(value), [str(c) for c in choices]) if isinstance(value, str) else None
+        fix = f"did you mean {key}={guess}?" if guess else f"use one of: {', '.join(map(_spell, choices))}"
+    elif bool in arms:
+        fix = f"use {key}=true or {key}=false" + (f" (or {key}=null)" if nullable else "")
+    elif str in arms and isinstance(value, (int, float)):
+        fix = f"quote it so it stays text: {key}='{value}'"
+    elif arms and all(a in (int, float) for a in arms):
+        fix = f"set {key} to a number{example}"
+    else:
+        fix = f"set {key} to {expected}{example}"
+    return ConfigIssue(key, value, rule, fix)
+
+
+def parameter_hints(target: Any) -> dict[str, Any]:
+    """Resolved annotations of ``target``'s parameters (a class: its ``__init__``). Modules using
+    ``from __future__ import annotations`` store them as strings; one that does not resolve is skipped."""
+    function = target.__init__ if inspect.isclass(target) else target
+    try:
+        return typing.get_type_hints(function)
+    except Exception:  # one bad annotation: resolve the others one by one
+        pass
+    namespace = getattr(inspect.unwrap(function), "__globals__", {})
+    hints = {}
+    for name, annotation in getattr(function, "__annotations__", {}).items():
+        try:  # the evaluation get_type_hints performs, one annotation at a time
+            hints[name] = eval(annotation, namespace) if isinstance(annotation, str) else annotation
+        except Exception:
+            continue
+    return hints
+
+
+def annotation_issues(prefix: str, target: Any, kwargs: dict[str, Any]) -> list[ConfigIssue]:
+    """A type issue for each value in ``kwargs`` that does not fit its parameter's annotation."""
+    try:
+        params = inspect.signature(target).parameters
+    except (TypeError, ValueError):
+        return []
+    hints = parameter_hints(target)
+    issues = []
+    for key, value in kwargs.items():
+        param = params.get(key)
+        if param is None or param.kind in (param.VAR_KEYWORD, param.VAR_POSITIONAL) or key not in hints:
+            continue
+        if issue := type_issue(f"{prefix}.{key}", value, hints[key], param.default):
+            issues.append(issue)
+    return issues

@@ -1,0 +1,87 @@
+"""A component's code defaults equal its YAML, so building it from Python behaves like the CLI default.
+
+Defaults are written twice (the YAML users read, the signature tests and notebooks use) and had
+drifted (``eval.batch_size`` was 32 in YAML, 16 in code). Checked: each option of each group, composed,
+against its ``_target_``'s signature. Not checked, on purpose:
+
+* ``${...}`` interpolations (the value comes from elsewhere in the config);
+* keys that the options sharing one target set differently: those are presets (``prompts=boxed`` vs
+  ``prompts=think_answer``), not defaults;
+* keys hidden behind ``**kwargs`` (the data sources' shared keys), which have no signature default.
+
+A ``None`` default merged with a module-level ``DEFAULT_<KEY>`` dict (``lora``, ``wandb``) is compared
+as that dict; ``None`` equals an empty mapping or list (both mean "nothing set").
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from collections import defaultdict
+from typing import Any
+
+from omegaconf import OmegaConf
+
+from rlvr.config.build import locate_target
+from rlvr.config.overrides import COMPONENT_GROUPS
+from tests.conftest import CONF_DIR, compose_config
+
+
+def _options() -> list[tuple[str, str, dict[str, Any]]]:
+    """(group/option, target path, composed node with interpolations kept) for every option."""
+    found = []
+    for group, node in COMPONENT_GROUPS.items():
+        for path in sorted((CONF_DIR / group).glob("*.yaml")):
+            cfg = compose_config([f"{group}={path.stem}"])
+            values = OmegaConf.to_container(cfg[node], resolve=False)
+            assert isinstance(values, dict)
+            found.append((f"{group}/{path.stem}", values.pop("_target_"), values))
+    return found
+
+
+def _interpolated(value: Any) -> bool:
+    if isinstance(value, str):
+        return "${" in value
+    if isinstance(value, (list, tuple)):
+        return any(map(_interpolated, value))
+    if isinstance(value, dict):
+        return any(map(_interpolated, value.values()))
+    return False
+
+
+def _code_default(target: Any, name: str, default: Any) -> Any:
+    if default is None:  # `lora: dict | None = None` merged with DEFAULT_LORA
+        default = getattr(sys.modules[target.__module__], f"DEFAULT_{name.upper()}", None)
+    return list(default) if isinstance(default, tuple) else default
+
+
+def _same(yaml_value: Any, code_value: Any) -> bool:
+    if code_value is None and yaml_value in ({}, []):
+        return True
+    return (
+        yaml_value == code_value
+        and type(yaml_value) is type(code_value)
+        or (isinstance(code_value, float) and isinstance(yaml_value, int) and yaml_value == code_value)
+    )
+
+
+def test_code_defaults_equal_the_yaml() -> None:
+    options = _options()
+    values_by_key: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for _, target, values in options:
+        for key, value in values.items():
+            values_by_key[target, key].add(repr(value))
+    mismatches = []
+    for where, target_path, values in options:
+        target = locate_target(target_path)
+        params = inspect.signature(target).parameters
+        for key, value in values.items():
+            param = params.get(key)
+            if param is None or param.default is param.empty or _interpolated(value):
+                continue
+            if len(values_by_key[target_path, key]) > 1:
+                continue  # a preset: the options of this target choose different values
+            code = _code_default(target, key, param.default)
+            if not _same(value, code):
+                mismatches.append(f"{where}: {key}: YAML {value!r} != {target_path} default {code!r}")
+    assert not mismatches, "code defaults drifted from the YAML:\n" + "\n".join(mismatches)

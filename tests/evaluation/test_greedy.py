@@ -1,0 +1,219 @@
+"""The evaluator: greedy completions on the tiny offline model, and exact accuracy from fixed completions.
+
+Two halves. The first runs real generation (a random-weight Llama, so the text is noise) and checks the
+mechanics that do not depend on what the model says: caps, batching, report keys, and that the
+``extracted`` column is the judge's own reading. The second replaces :meth:`GreedyAccuracy.generate`
+with fixed completions, so accuracy has a known value under each judge — including FinQA's, which
+disagrees with the plain numeric rule on percentages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from datasets import Dataset
+
+from rlvr.config import build
+from rlvr.evaluation.greedy import GreedyAccuracy
+from rlvr.interfaces import Judge
+from tests.conftest import compose_config
+
+REPORT_KEYS = {"tag", "judge", "accuracy", "correct", "total", "mean_completion_tokens", "seconds", "samples"}
+SAMPLE_KEYS = {"answer", "completion", "extracted", "correct", "completion_tokens"}
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_model_dir: Path) -> tuple[Any, Any]:
+    from rlvr.models.hf import HFModel
+
+    loaded = HFModel(str(tiny_model_dir), dtype="float32", lora={"enabled": False}).load()
+    return loaded.model, loaded.tokenizer
+
+
+def _questions(n: int) -> Dataset:
+    """Chat prompts of different lengths, so a batch needs left padding."""
+    return Dataset.from_list(
+        [
+            {
+                "prompt": [{"role": "user", "content": "What is " + " + ".join(["1"] * (k + 1)) + "?"}],
+                "answer": str(k + 1),
+            }
+            for k in range(n)
+        ]
+    )
+
+
+# --- real generation on the tiny model -------------------------------------------------------------
+
+
+def test_report_keys_and_sample_columns(tiny: tuple[Any, Any]) -> None:
+    model, tokenizer = tiny
+    report = GreedyAccuracy(max_new_tokens=4, batch_size=2).evaluate(
+        model, tokenizer, _questions(3), "before"
+    )
+    assert set(report) == REPORT_KEYS
+    assert report["tag"] == "before" and report["total"] == 3 == len(report["samples"])
+    assert all(set(sample) == SAMPLE_KEYS for sample in report["samples"])
+    assert [s["answer"] for s in report["samples"]] == ["1", "2", "3"]
+    assert all(1 <= s["completion_tokens"] <= 4 for s in report["samples"])
+    assert report["accuracy"] == report["correct"] / report["total"]
+
+
+def test_max_samples_caps_the_rows_generated(tiny: tuple[Any, Any]) -> None:
+    model, tokenizer = tiny
+    report = GreedyAccuracy(max_new_tokens=2, max_samples=2).evaluate(model, tokenizer, _questions(5), "t")
+    assert report["total"] == 2 and [s["answer"] for s in report["samples"]] == ["1", "2"]
+    everything = GreedyAccuracy(max_new_tokens=2, max_samples=None).evaluate(
+        model, tokenizer, _questions(5), "t"
+    )
+    assert everything["total"] == 5
+
+
+def test_batches_give_the_same_completions_as_one_batch(tiny: tuple[Any, Any]) -> None:
+    """Greedy decoding with left padding: how rows are grouped must not change what is generated."""
+    model, tokenizer = tiny
+    rows = _questions(5)
+    one = GreedyAccuracy(max_new_tokens=6, batch_size=5).evaluate(model, tokenizer, rows, "t")
+    split = GreedyAccuracy(max_new_tokens=6, batch_size=2).evaluate(model, tokenizer, rows, "t")
+    assert [s["completion"] for s in split["samples"]] == [s["completion"] for s in one["samples"]]
+    assert split["accuracy"] == one["accuracy"]
+
+
+def test_extracted_column_is_the_judges_reading(tiny: tuple[Any, Any]) -> None:
+    model, tokenizer = tiny
+    evaluator = GreedyAccuracy(max_new_tokens=8, strategies=["last_number"])
+    judge = evaluator.numeric_judge()
+    report = evaluator.evaluate(model, tokenizer, _questions(3), "t", judge=None)
+    assert report["judge"] == judge.name
+    assert [s["extracted"] for s in report["samples"]] == [
+        judge.extract(s["completion"]) for s in report["samples"]
+    ]
+
+
+def test_generation_leaves_the_models_mode_as_it_was(tiny: tuple[Any, Any]) -> None:
+    """Evaluation runs between training steps: a model in train mode must come back in train mode."""
+    model, tokenizer = tiny
+    model.train()
+    GreedyAccuracy(max_new_tokens=1).generate(model, tokenizer, _questions(1)["prompt"])
+    assert model.training
+    model.eval()
+
+
+# --- fixed completions: exact accuracy under each judge ----------------------------------------------
+
+
+@pytest.fixture
+def fixed_completions(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[list[str]]]:
+    """Make ``generate`` answer row ``i`` (prompt ``q<i>``) with ``completions[i]``, its length in words,
+    and record the batches of prompts it was given."""
+    batches: list[list[str]] = []
+    completions: list[str] = []
+
+    def generate(
+        self: GreedyAccuracy, model: Any, tokenizer: Any, prompts: list[Any]
+    ) -> list[tuple[str, int]]:
+        batches.append(list(prompts))
+        return [(completions[int(p[1:])], len(completions[int(p[1:])].split())) for p in prompts]
+
+    monkeypatch.setattr(GreedyAccuracy, "generate", generate)
+    yield [completions, batches]
+
+
+def _rows(answers: list[str], **columns: list[Any]) -> Dataset:
+    return Dataset.from_list(
+        [
+            {"prompt": f"q{i}", "answer": a, **{k: v[i] for k, v in columns.items()}}
+            for i, a in enumerate(answers)
+        ]
+    )
+
+
+def test_numeric_judge_accuracy_is_exact(fixed_completions: list[list[Any]]) -> None:
+    completions, _ = fixed_completions
+    completions += ["#### 12", "The answer is 7.", "#### 1,250"]
+    report = GreedyAccuracy(judge="numeric").evaluate(None, None, _rows(["12", "8", "1250"]), "after")
+    assert report["accuracy"] == pytest.approx(2 / 3) and report["correct"] == 2 and report["total"] == 3
+    assert [s["correct"] for s in report["samples"]] == [True, False, True]
+    assert [s["extracted"] for s in report["samples"]] == ["12", "7.", "1,250"]
+    assert report["mean_completion_tokens"] == pytest.approx((2 + 4 + 2) / 3)
+
+
+def test_batch_size_splits_rows_without_changing_the_result(fixed_completions: list[list[Any]]) -> None:
+    completions, batches = fixed_completions
+    completions += ["#### 1", "#### 2", "#### 0", "#### 4", "#### 5"]
+    report = GreedyAccuracy(batch_size=2).evaluate(None, None, _rows(["1", "2", "3", "4", "5"]), "t")
+    assert [len(b) for b in batches] == [2, 2, 1]
+    assert report["accuracy"] == pytest.approx(4 / 5)
+    assert [s["answer"] for s in report["samples"]] == ["1", "2", "3", "4", "5"]
+
+
+def test_reward_judge_decides_when_given(fixed_completions: list[list[Any]]) -> None:
+    """The default gsm8k reward set reads `#### N` first, then the last number: the same 2 of 3."""
+    completions, _ = fixed_completions
+    completions += ["#### 12", "no number here", "so 5 apples"]
+    judge = build(compose_config().reward).judge()
+    report = GreedyAccuracy().evaluate(None, None, _rows(["12", "3", "5"]), "t", judge=judge)
+    assert report["judge"] == judge.name == "numeric_correctness at its maximum 2.0"
+    assert report["accuracy"] == pytest.approx(2 / 3)
+    assert [s["extracted"] for s in report["samples"]] == [judge.extract(c) for c in completions]
+
+
+def test_finqa_judge_and_numeric_judge_disagree_on_percentages(fixed_completions: list[list[Any]]) -> None:
+    """FinQA's verifier accepts 0.143 for a gold of 14.3% and 14.2857 rounded to the gold's precision;
+    the numeric rule accepts neither. ``judge`` picks which one the report follows."""
+    completions, _ = fixed_completions
+    completions += ["#### 0.143", "#### 14.2857", "#### 14.3", "#### 20%"]
+    rows = _rows(["14.3%", "14.3", "14.3%", "14.3%"], answer_type=["percent", "number", "percent", "percent"])
+    finqa = build(compose_config(["data_component=finqa"]).reward).judge()
+    assert finqa is not None
+    by_reward = GreedyAccuracy(judge="reward").evaluate(None, None, rows, "t", judge=finqa)
+    by_number = GreedyAccuracy(judge="numeric").evaluate(None, None, rows, "t", judge=finqa)
+    assert by_reward["judge"].startswith("finqa_correctness")
+    assert [s["correct"] for s in by_reward["samples"]] == [True, True, True, False]
+    assert by_reward["accuracy"] == pytest.approx(3 / 4)
+    assert by_number["judge"].startswith("numeric(")
+    assert [s["correct"] for s in by_number["samples"]] == [False, False, True, False]
+    assert by_number["accuracy"] == pytest.approx(1 / 4)
+
+
+def test_extracted_column_follows_the_judge_in_use(fixed_completions: list[list[Any]]) -> None:
+    """FinQA's reward reads ``<answer>`` before ``\\boxed``; eval's numeric strategies here read only
+    ``boxed``. The column shows whichever span the judge in use compared."""
+    completions, _ = fixed_completions
+    completions += ["\\boxed{1} then <answer>2</answer>"]
+    rows = _rows(["2"], answer_type=["number"])
+    finqa = build(compose_config(["data_component=finqa", "prompts.answer_format=answer_tag"]).reward).judge()
+    evaluator = GreedyAccuracy(strategies=["boxed"])
+    assert evaluator.evaluate(None, None, rows, "t", judge=finqa)["samples"][0]["extracted"] == "2"
+    evaluator.judge = "numeric"
+    numeric = evaluator.evaluate(None, None, rows, "t", judge=finqa)["samples"][0]
+    assert (numeric["extracted"], numeric["correct"]) == ("1", False)
+
+
+def test_no_rows_gives_zero_accuracy_not_an_error(fixed_completions: list[list[Any]]) -> None:
+    report = GreedyAccuracy().evaluate(None, None, _rows([]), "t")
+    assert (report["total"], report["accuracy"], report["samples"]) == (0, 0.0, [])
+
+
+def test_a_custom_judge_is_used_as_given(fixed_completions: list[list[Any]]) -> None:
+    completions, _ = fixed_completions
+    completions += ["yes", "no"]
+    judge = Judge("says yes", lambda completion, row: completion == "yes", lambda completion: completion[:1])
+    report = GreedyAccuracy().evaluate(None, None, _rows(["a", "b"]), "t", judge=judge)
+    assert report["judge"] == "says yes" and report["accuracy"] == 0.5
+    assert [s["extracted"] for s in report["samples"]] == ["y", "n"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "key"),
+    [
+        ({"judge": "majority"}, "eval.judge"),  # only reward or numeric
+        ({"backend": "vllm"}, "eval.backend"),  # auto, hf or fast
+        ({"strategies": ["hash", "hashh"]}, "eval.strategies"),  # a typo in a strategy name
+    ],
+)
+def test_config_issues(kwargs: dict[str, Any], key: str) -> None:
+    assert [issue.key for issue in GreedyAccuracy.config_issues("eval", kwargs)] == [key]
