@@ -30,6 +30,8 @@ __all__ = ["RolloutEngine", "SamplingSettings", "engine_for"]
 
 #: Prompt lengths are padded up to a multiple of this, so a few cache shapes (and compiled graphs) serve all.
 PROMPT_BUCKET = 64
+#: Spare KV-cache positions allocated up front, so a later call with longer prompts reuses the cache.
+CACHE_HEADROOM = 256
 #: With compiled decoding, batches are padded up to a multiple of this (the last eval batch, for one).
 BATCH_BUCKET = 32
 
@@ -164,8 +166,9 @@ class RolloutEngine:
         from transformers import StaticCache
 
         if self._cache_shape is None or self._cache_shape[0] != batch or self._cache_shape[1] < needed:
-            self._cache = StaticCache(config=self.model.config, max_cache_len=needed)
-            self._cache_shape = (batch, needed)
+            length = _bucket(needed + CACHE_HEADROOM, CACHE_HEADROOM)  # later, longer prompts still fit
+            self._cache = StaticCache(config=self.model.config, max_cache_len=length)
+            self._cache_shape = (batch, length)
         else:
             self._cache.reset()
         return self._cache, self._cache_shape[1]

@@ -1,0 +1,100 @@
+"""Locate the first non-finite value of a GRPO step (forward activations, then gradients flowing back).
+
+    python benchmarks/nan_locate.py --tokenizer <dir> --prompts <gsm8k train.jsonl> [--kind fast|trl]
+
+Prints JSON lines: the first modules whose forward output or backward grad is non-finite, with the row and
+position, and for that row the attention mask around the position (pad/prompt/completion), so the cause
+can be read off.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.rollout_gpu import build_model, build_trainer, gsm8k_prompts  # noqa: E402
+
+
+def main() -> None:
+    import torch
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tokenizer", required=True)
+    parser.add_argument("--prompts", required=True)
+    parser.add_argument("--kind", default="fast")
+    options = parser.parse_args()
+    work = Path("/tmp/nan-locate")
+    model_dir = build_model(work / "model", options.tokenizer)
+    trainer = build_trainer(
+        options.kind,
+        model_dir,
+        gsm8k_prompts(options.prompts, 512),
+        work / "run",
+        False,
+        (64, 4, 256),
+        {"max_steps": 1, "gradient_checkpointing": False},  # the NaN happens without it too
+    )
+    model = trainer.model
+    found: list[dict] = []
+    state: dict = {}
+
+    def pre(module, args, kwargs):
+        state["mask"] = kwargs.get("attention_mask")
+        state["ids"] = kwargs.get("input_ids")
+
+    model.register_forward_pre_hook(pre, with_kwargs=True)
+
+    def report(kind, name, tensor):
+        if len(found) >= 12 or not torch.is_floating_point(tensor) or torch.isfinite(tensor).all():
+            return
+        bad = (~torch.isfinite(tensor)).nonzero()[0].tolist()
+        row, pos = bad[0], bad[1] if len(bad) > 1 else -1
+        entry = {
+            "where": kind,
+            "module": name,
+            "count": int((~torch.isfinite(tensor)).sum()),
+            "shape": list(tensor.shape),
+            "row": row,
+            "pos": pos,
+        }
+        mask = state.get("mask")
+        if mask is not None and mask.dim() == 2 and pos >= 0:
+            m = mask[row].tolist()
+            entry |= {
+                "mask_at_pos": m[pos],
+                "row_len": len(m),
+                "row_real_tokens": sum(m),
+                "first_real": m.index(1) if 1 in m else None,
+            }
+        ids = state.get("ids")
+        if ids is not None and pos >= 0:
+            entry["token_at_pos"] = int(ids[row, pos])
+        found.append(entry)
+        print(json.dumps(entry), flush=True)
+
+    for name, module in model.named_modules():
+        if not name or name.count(".") > 4:
+            continue
+        module.register_forward_hook(
+            lambda m, a, out, name=name: report(
+                "forward", name, out[0] if isinstance(out, tuple) else getattr(out, "logits", out)
+            )
+        )
+        if "layers." not in name and not name.endswith(("norm", "embed_tokens")):
+            continue
+        module.register_full_backward_hook(
+            lambda m, gin, gout, name=name: (
+                report("grad_output", name, gout[0]) if gout and gout[0] is not None else None
+            )
+        )
+    trainer.train()
+    log = next(e for e in trainer.state.log_history if "grad_norm" in e)
+    print(json.dumps({"grad_norm": log["grad_norm"], "loss": log["loss"], "found": len(found)}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
