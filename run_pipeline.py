@@ -18,31 +18,33 @@ from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from rlvr.config import ConfigValidationError, group_option_issues, normalise_overrides, validate_config
+from rlvr.config import ConfigValidationError, group_option_issues, normalise_overrides
 from rlvr.console import error
+from rlvr.job import run_job
 from rlvr.modes import MODES, run  # light: components import torch/trl only when built
-from rlvr.run_dir import RunDir, discard_unused
+from rlvr.run_dir import RunDir, occupied_run_dir
 
 CONFIG_DIR = str(Path(__file__).resolve().parent / "conf")
 
 
 @hydra.main(config_path=CONFIG_DIR, config_name="config", version_base="1.3")
 def main(cfg: DictConfig) -> None:
-    run_dir = Path(HydraConfig.get().runtime.output_dir)
-    try:
-        validate_config(cfg, modes=MODES)
-    except ConfigValidationError as err:
-        error(str(err))
-        discard_unused(run_dir)
-        sys.exit(2)
-    run(cfg, RunDir(run_dir))
+    hydra_config = HydraConfig.get()
+    sweep = hydra_config.mode == RunMode.MULTIRUN
+    code = run_job(cfg, RunDir(hydra_config.runtime.output_dir), MODES, run, sweep)
+    if code and (not sweep or cfg.get("sweep_fail_fast")):
+        sys.exit(code)
 
 
 if __name__ == "__main__":
     if issues := group_option_issues(sys.argv[1:]):
         error(str(ConfigValidationError(issues)))
+        sys.exit(2)
+    if problem := occupied_run_dir(sys.argv[1:]):
+        error(problem)
         sys.exit(2)
     sys.argv = [sys.argv[0], *normalise_overrides(sys.argv[1:])]
     main()

@@ -34,11 +34,13 @@ class DataSplits:
 
 @dataclass
 class LoadedModel:
-    """A policy ready for the trainer: the model, its tokenizer and an optional ``peft`` config."""
+    """A policy ready for the trainer: the model, its tokenizer and an optional ``peft`` config;
+    ``save_merged`` asks the run to also save the adapter merged into a full model."""
 
     model: Any
     tokenizer: Any
     peft_config: Any | None
+    save_merged: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,9 @@ class ModelComponent(Protocol):
     def load_tokenizer(self) -> Any:
         """The tokenizer alone (left padding, pad token set), without loading weights."""
 
+    def load_config(self) -> Any:
+        """The model's ``transformers`` config, without weights (for the memory estimate)."""
+
     def load(self, tokenizer: Any = None) -> LoadedModel:
         """Model, tokenizer and an optional peft config."""
 
@@ -100,6 +105,9 @@ class RewardComponent(Protocol):
 
 
 class TrainingLoop(Protocol):
+    interrupted: str | None  # the signal (SIGINT/SIGTERM) that stopped the last train(), if any
+    resumed_from: str | None  # the checkpoint the last train() resumed from, if any
+
     def build_trainer(
         self,
         model: Any,
@@ -113,16 +121,42 @@ class TrainingLoop(Protocol):
     ) -> Any:
         """A ready ``trl.GRPOTrainer``."""
 
+    def train(self, trainer: Any) -> Any:
+        """Train (resuming when configured); None when the checkpoint already reached ``max_steps``."""
+
 
 class Evaluator(Protocol):
     before_training: bool
     after_training: bool
 
     def evaluate(
-        self, model: Any, tokenizer: Any, dataset: Any, tag: str, judge: Judge | None = None
+        self,
+        model: Any,
+        tokenizer: Any,
+        dataset: Any,
+        tag: str,
+        judge: Judge | None = None,
+        format_check: Callable[[str], bool] | None = None,
     ) -> dict[str, Any]:
         """A report with ``accuracy``, ``total`` and per-sample ``samples``; ``judge`` decides
-        correctness (and extracts the shown answer) when given."""
+        correctness (and extracts the shown answer) when given, ``format_check`` format compliance."""
+
+    def compare(self, before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any]:
+        """Per metric: baseline → final, the difference and its confidence interval."""
+
+    def callback(
+        self,
+        tokenizer: Any,
+        dataset: Any,
+        judge: Judge | None,
+        observer: Observer,
+        run_dir: RunDir,
+        format_check: Callable[[str], bool] | None = None,
+        save_best: Callable[[str], None] | None = None,
+    ) -> Any | None:
+        """A ``TrainerCallback`` evaluating during training, or None when periodic eval is off. Its
+        ``state.adopt(step, samples)`` takes a point from a before/after evaluation, ``state.summary()``
+        gives the points and the best step; ``save_best(path)`` saves the policy."""
 
 
 class Observer(Protocol):
@@ -131,5 +165,8 @@ class Observer(Protocol):
     def log_metrics(self, metrics: dict[str, Any], step: int, kind: str = "train") -> None: ...
 
     def log_eval(self, report: dict[str, Any], step: int) -> None: ...
+
+    def log_table(self, name: str, rows: list[dict[str, Any]], step: int) -> None:
+        """Rows (eval samples, completions) for the outputs that show tables (W&B, TensorBoard)."""
 
     def finish(self, summary: dict[str, Any] | None = None) -> None: ...

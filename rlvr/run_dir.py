@@ -23,16 +23,30 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
+from rlvr.redaction import redact, redact_override
+
 #: Every file or folder a run may write, and what it holds (README's output table lists the same).
 FILES = {
     "resolved_config.yaml": "the config with every interpolation resolved",
     "metrics.jsonl": "one line per logging step and per evaluation",
     "eval_report.json": "accuracy before and after training, data facts, training summary",
-    "eval_samples_<tag>.jsonl": "every eval completion, its extracted answer and verdict",
+    "eval_samples_<tag>.jsonl": "every eval completion, its extracted answer and verdict (tag: before, after, "
+    "step<N> during training, eval for mode=eval)",
     "check_report.json": "mode=check: gold-answer rewards per split and the problems found",
     "scores.jsonl": "mode=score: each input record with its rewards (unless output= is set)",
     "final_model": "the trained model, or the LoRA adapter when LoRA is on, with the tokenizer",
+    "best_model": "with eval.best_model=best: the policy at the best in-training eval step, with the tokenizer",
+    "compare_report.json": "mode=compare: accuracy of both tables, exact McNemar p-value, flipped rows",
+    "merged_model": "with model.save_merged=true: the LoRA adapter merged into a full model, with the tokenizer",
     "checkpoints": "TRL checkpoints (train.save_steps)",
+    "status.json": "how the job ended: ok, or failed with the error and its exit status; wall time",
+    "manifest.json": "what reproduces the run: command, config, git commit, versions, seeds, data, hardware",
+    "summary.json": "the run in numbers: steps, wall time, tokens, accuracy before → after, alarms, files",
+    "summary.md": "the same summary as a table to read",
+    "plots": "PNG charts of the run's metrics (reward, accuracy, length, entropy, KL, learning rate)",
+    "tensorboard": "with observer.backends=[tensorboard]: TensorBoard event files",
+    "wandb": "with observer.backends=[wandb]: the W&B run's local files (offline runs sync from here)",
+    "wandb_run_id": "the W&B run id, so a resumed run continues the same W&B run",
 }
 #: What Hydra puts in a run dir before our code runs; a dir holding only these has no results yet.
 _HYDRA_ONLY = {".hydra", "run_pipeline.log"}
@@ -50,9 +64,25 @@ class RunDir:
         return self.path / name
 
     def write_config(self, cfg: DictConfig) -> dict[str, Any]:
-        """Write ``resolved_config.yaml`` (interpolations resolved) and return it as a plain dict."""
-        self.write_text("resolved_config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
-        return OmegaConf.to_container(cfg, resolve=True)  # type: ignore[return-value]
+        """Write ``resolved_config.yaml`` (interpolations resolved, secrets masked) and return it as a
+        plain dict, masked too: this dict is what the manifest and W&B receive. Hydra's own copies
+        under ``.hydra/`` are masked the same way."""
+        config = redact(OmegaConf.to_container(cfg, resolve=True))
+        self.write_text("resolved_config.yaml", OmegaConf.to_yaml(OmegaConf.create(config)))
+        self._redact_hydra_files()
+        return config
+
+    def _redact_hydra_files(self) -> None:
+        """Mask secrets in the config and overrides Hydra wrote before our code ran."""
+        hydra = self.path / ".hydra"
+        for name in ("config.yaml", "overrides.yaml", "hydra.yaml"):
+            source = hydra / name
+            if not source.is_file():
+                continue
+            loaded = OmegaConf.to_container(OmegaConf.load(source), resolve=False)
+            masked = redact(_map_strings(loaded, redact_override))  # override lists hold `key=value`
+            if masked != loaded:
+                self.write_text(f".hydra/{name}", OmegaConf.to_yaml(OmegaConf.create(masked)))
 
     def write_text(self, name: str, text: str) -> Path:
         """Write a whole file atomically: a temporary sibling renamed into place."""
@@ -74,6 +104,14 @@ class RunDir:
             handle.write(jsonl_line(row))
 
 
+def _map_strings(value: Any, function: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _map_strings(v, function) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_map_strings(v, function) for v in value]
+    return function(value) if isinstance(value, str) else value
+
+
 def jsonl_line(row: dict[str, Any]) -> str:
     """One JSONL line: the project's only JSON-lines encoding (non-ASCII kept readable)."""
     return json.dumps(row, default=str, ensure_ascii=False) + "\n"
@@ -82,6 +120,27 @@ def jsonl_line(row: dict[str, Any]) -> str:
 def write_jsonl_file(path: Path, rows: Iterable[dict[str, Any]]) -> Path:
     """A JSONL file outside a run dir (``mode=score output=...``), written like the run's own files."""
     return RunDir(path.parent).write_jsonl(path.name, rows)
+
+
+def occupied_run_dir(args: list[str]) -> str | None:
+    """Why the ``hydra.run.dir=`` named on the command line must not be used, or None. A dir holding
+    another run's results is refused unless ``overwrite=true`` or the run resumes
+    (``train.resume_from_checkpoint=...``): a rerun there would overwrite that run's config and reports."""
+    chosen = dict(arg.lstrip("+").split("=", 1) for arg in args if "=" in arg and not arg.startswith("-"))
+    target = chosen.get("hydra.run.dir")
+    if not target or chosen.get("overwrite", "false").lower() == "true":
+        return None
+    if chosen.get("train.resume_from_checkpoint") not in (None, "null", "None", "false"):
+        return None
+    path = Path(target).expanduser()
+    results = sorted(p.name for p in path.iterdir()) if path.is_dir() else []
+    held = [name for name in results if name not in _HYDRA_ONLY and not name.startswith(".")]
+    if not held:
+        return None
+    return (
+        f"hydra.run.dir={target} already holds a run ({', '.join(held[:4])}{', …' if len(held) > 4 else ''}). "
+        "Fix: choose another dir, resume it with train.resume_from_checkpoint=auto, or add overwrite=true"
+    )
 
 
 def discard_unused(path: Path | str) -> bool:

@@ -80,3 +80,39 @@ def test_rejected_config_leaves_no_run_dir(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stderr
     assert "rlvr: 1 config error(s)" in result.stderr and "did you mean train.max_steps?" in result.stderr
     assert list(tmp_path.iterdir()) == []  # no outputs/<date>/<time>/ folder
+
+
+def test_a_dir_holding_another_run_is_refused_before_hydra_writes(tmp_path: Path) -> None:
+    previous = tmp_path / "run"
+    previous.mkdir()
+    (previous / "metrics.jsonl").write_text('{"step": 1}\n')
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "run_pipeline.py"), f"hydra.run.dir={previous}", "mode=check"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert f"hydra.run.dir={previous} already holds a run (metrics.jsonl)" in result.stderr
+    assert "overwrite=true" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in previous.iterdir()) == ["metrics.jsonl"]  # not even .hydra/ was written
+
+
+def test_occupied_run_dir_rules(tmp_path: Path) -> None:
+    from rlvr.run_dir import occupied_run_dir
+
+    (tmp_path / "eval_report.json").write_text("{}")
+    (tmp_path / ".hydra").mkdir()
+    assert "already holds a run (eval_report.json)" in occupied_run_dir([f"hydra.run.dir={tmp_path}"])
+    assert occupied_run_dir([f"hydra.run.dir={tmp_path}", "overwrite=true"]) is None
+    assert occupied_run_dir([f"hydra.run.dir={tmp_path}", "train.resume_from_checkpoint=auto"]) is None
+    assert occupied_run_dir([f"hydra.run.dir={tmp_path / 'new'}"]) is None
+    assert occupied_run_dir(["train.max_steps=3"]) is None  # the default dir is unique per run
+
+
+def test_default_run_dir_has_microseconds() -> None:
+    import yaml
+
+    config = yaml.safe_load((ROOT / "conf" / "config.yaml").read_text())
+    assert config["hydra"]["run"]["dir"].endswith("${now:%H-%M-%S-%f}")

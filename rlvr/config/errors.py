@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from rlvr.errors import ConfigError
+
 
 @dataclass(frozen=True)
 class ConfigIssue:
@@ -21,7 +23,7 @@ class ConfigIssue:
         return f"{self.key}={self.value!r}: {self.rule}. Fix: {self.fix}"
 
 
-class ConfigValidationError(ValueError):
+class ConfigValidationError(ConfigError):
     """Raised with *all* issues at once, so a user fixes their config in one pass."""
 
     def __init__(self, issues: list[ConfigIssue]):

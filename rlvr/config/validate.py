@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, ListConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from rlvr.config.build import target_or_issue
@@ -46,6 +47,10 @@ def collect_issues(cfg: DictConfig, modes: Iterable[str] = ("train",)) -> list[C
         )
     if mode == "score":
         issues.extend(_score_input_issues(cfg.get("input")))
+    if mode == "plot":
+        issues.extend(_plot_input_issues(cfg.get("input")))
+    if mode == "compare":
+        issues.extend(_compare_table_issues(cfg.get("a"), cfg.get("b")))
     for name in COMPONENT_NODES:
         issues.extend(_node_issues(cfg, name))
     if not issues:
@@ -65,6 +70,50 @@ def _score_input_issues(value: Any) -> list[ConfigIssue]:
         ]
     problem = missing_path_problem(str(value))
     return [ConfigIssue("input", value, problem, "point input= at an existing JSONL file")] if problem else []
+
+
+def _compare_table_issues(a: Any, b: Any) -> list[ConfigIssue]:
+    """mode=compare needs two existing eval tables, ``a`` and ``b``."""
+    issues = []
+    for key, value in (("a", a), ("b", b)):
+        if not value:
+            issues.append(
+                ConfigIssue(
+                    key,
+                    value,
+                    "mode=compare needs two eval tables",
+                    f"add {key}=<eval_samples_*.jsonl> (e.g. a run's eval_samples_after.jsonl)",
+                )
+            )
+        elif problem := missing_path_problem(str(value)):
+            issues.append(
+                ConfigIssue(key, value, problem, f"point {key}= at an existing eval_samples_*.jsonl")
+            )
+    return issues
+
+
+def _plot_input_issues(value: Any) -> list[ConfigIssue]:
+    """``input`` names one run dir or a list of them, each holding a ``metrics.jsonl``."""
+    items = list(value) if isinstance(value, (list, tuple, ListConfig)) else [value] if value else []
+    if not items:
+        return [
+            ConfigIssue(
+                "input",
+                value,
+                "mode=plot needs the run(s) to draw",
+                "add input=<run dir> or input=[<dir>,<dir>]",
+            )
+        ]
+    issues = []
+    for item in items:
+        path = Path(str(item))
+        if not (path / "metrics.jsonl").is_file() and not (path.is_file() and path.suffix == ".jsonl"):
+            issues.append(
+                ConfigIssue(
+                    "input", str(item), "no metrics.jsonl there", "point input= at a training run's directory"
+                )
+            )
+    return issues
 
 
 def answer_format_issues(config: dict[str, Any]) -> list[ConfigIssue]:

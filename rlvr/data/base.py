@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from rlvr.answers import parse_number
 from rlvr.config.errors import ConfigIssue
+from rlvr.errors import DataError, DataFileMissing
 from rlvr.interfaces import DataSplits
 from rlvr.paths import is_package_path, missing_path_problem, resolve_path
 
@@ -52,7 +53,7 @@ def read_records(path_value: str, on_bad_row: str = "error") -> tuple[list[dict[
     line raises an error naming ``file:line`` — or is skipped and counted with ``on_bad_row="skip"``."""
     path = resolve_path(path_value)
     if not path.is_file():
-        raise FileNotFoundError(f"data file {path_value!r} not found (resolved to {path}); check data.path")
+        raise DataFileMissing(f"data file {path_value!r} not found (resolved to {path}); check data.path")
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
         rows, skipped = [], 0
@@ -68,7 +69,7 @@ def read_records(path_value: str, on_bad_row: str = "error") -> tuple[list[dict[
                     skipped += 1
                     continue
                 reason = err.msg if isinstance(err, json.JSONDecodeError) else str(err)
-                raise ValueError(
+                raise DataError(
                     f"{path}:{lineno}: malformed JSON line ({reason}); fix the line or set "
                     "data.on_bad_row=skip to skip and count such lines"
                 ) from err
@@ -78,7 +79,7 @@ def read_records(path_value: str, on_bad_row: str = "error") -> tuple[list[dict[
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as err:
-            raise ValueError(f"{path}:{err.lineno}: malformed JSON ({err.msg})") from err
+            raise DataError(f"{path}:{err.lineno}: malformed JSON ({err.msg})") from err
         rows = data if isinstance(data, list) else data.get("data", [data])
         return [r for r in rows if isinstance(r, dict)], sum(not isinstance(r, dict) for r in rows)
     if suffix in (".parquet", ".csv"):
@@ -99,7 +100,7 @@ def read_hub_split(
     try:
         return load_dataset(hub_id, hub_config, split=split, revision=revision).to_list()
     except Exception as err:
-        raise RuntimeError(
+        raise DataError(
             f"could not load split {split!r} of hub dataset {hub_id!r} (config {hub_config!r}): {err}. "
             "Offline? Point data.path (and data.eval_path) at local JSON/JSONL/parquet/CSV files instead."
         ) from err

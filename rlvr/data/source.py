@@ -26,6 +26,7 @@ from rlvr.data.base import (
     to_dataset,
 )
 from rlvr.data.policy import RowPolicy, length_stats, policy_issues, truncate_prompt
+from rlvr.errors import DataError
 from rlvr.paths import resolve_path
 from rlvr.prompts import prompt_token_length
 
@@ -88,7 +89,7 @@ class RowSource:
                 "eval_split": self.eval_split,
             }
         else:
-            raise ValueError("no data source: set data.path (local file) or data.hub_id")
+            raise DataError("no data source: set data.path (local file) or data.hub_id")
         if not evaluation and self.eval_holdout:
             train, evaluation, info["eval_source"] = self._carve(train)
         info["skipped_bad_rows"] = skipped
@@ -161,7 +162,7 @@ def build_splits(
         counts[name] = report
         splits[name] = to_dataset(examples) if examples else None
     if splits["train"] is None:
-        raise ValueError(f"no usable training rows in {info.get('source')!r}: {counts['train']}")
+        raise DataError(f"no usable training rows in {info.get('source')!r}: {counts['train']}")
     info = {**info, "splits": counts}
     info["fingerprint"] = hashlib.sha256(repr(sorted(info.items())).encode()).hexdigest()[:16]
     return DataSplits(train=splits["train"], eval=splits["eval"], info=info)
@@ -174,9 +175,11 @@ def _map_split(
     for index, row in enumerate(rows):
         try:
             example = to_example(row)
+        except KeyError as err:  # a missing column: name the split and row, keep the fix
+            raise DataError(f"{name} row {index}: {err.args[0]}") from err
         except UnparseableAnswer as err:
             if policy.on_unparseable == "error":
-                raise ValueError(
+                raise DataError(
                     f"{name} row {index}: gold answer {err} cannot be parsed; fix the data or "
                     "set data.on_unparseable=drop to drop and count such rows"
                 ) from err

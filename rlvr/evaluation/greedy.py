@@ -1,4 +1,4 @@
-"""Greedy-decoding accuracy on the held-out split, before and after training.
+"""Accuracy the reward cannot fool: greedy accuracy, pass@k / maj@k, confidence intervals, per task.
 
 A sample is correct when the reward set's correctness reward (the first scorer marked
 ``@correctness``, e.g. ``numeric_correctness`` or ``finqa_correctness``) gives it its maximum — so
@@ -6,22 +6,38 @@ A sample is correct when the reward set's correctness reward (the first scorer m
 reward (or with ``judge: numeric``) it falls back to :func:`rlvr.answers.is_correct` with ``strategies``.
 The ``extracted`` column shows the span the judge read (:attr:`rlvr.interfaces.Judge.extract`), so the
 column, the verdict and ``mode=score`` follow one rule.
+
+The same evaluator runs before training, every ``every_n_steps`` during it (:mod:`rlvr.evaluation.periodic`,
+on a fixed subset of ``periodic_samples`` rows), after it, and in ``mode=eval``: one measurement, comparable
+across checkpoints and runs. The statistics live in :mod:`rlvr.evaluation.stats`.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from rlvr.answers import DEFAULT_STRATEGIES, extract_answer, is_correct, unknown_strategies
-from rlvr.config.errors import ConfigIssue
-from rlvr.interfaces import Judge
+from rlvr.answers import DEFAULT_STRATEGIES, extract_answer, is_correct
+from rlvr.evaluation.options import eval_config_issues
+from rlvr.evaluation.report import (
+    compare_reports,
+    greedy_summary,
+    sample_record,
+    sampled_columns,
+    sampled_summary,
+)
+from rlvr.interfaces import Judge, Observer
 from rlvr.prompts import render_prompt
+from rlvr.rollout import SamplingSettings
+from rlvr.run_dir import RunDir
+
+FormatCheck = Callable[[str], bool]
 
 
 class GreedyAccuracy:
-    """Greedy generation on up to ``max_samples`` eval rows; reports accuracy and per-sample records."""
+    """Greedy generation on up to ``max_samples`` eval rows (plus sampled pass@k/maj@k when
+    ``samples_per_problem`` > 0); reports accuracy with bootstrap CIs and per-sample records."""
 
     def __init__(
         self,
@@ -35,6 +51,15 @@ class GreedyAccuracy:
         tolerance: float = 1e-6,
         judge: str = "reward",
         backend: str = "auto",
+        every_n_steps: int = 50,
+        periodic_samples: int = 32,
+        samples_per_problem: int = 8,
+        k: Sequence[int] = (1, 4, 8),
+        temperature: float = 1.0,
+        bootstrap_samples: int = 1000,
+        seed: int = 42,
+        metric_for_best: str = "accuracy",
+        best_model: str = "final",
     ):
         self.enabled = enabled
         self.before_training = before_training and enabled
@@ -46,42 +71,79 @@ class GreedyAccuracy:
         self.tolerance = tolerance
         self.judge = judge
         self.backend = backend
+        self.every_n_steps = every_n_steps if enabled else 0
+        self.periodic_samples = periodic_samples
+        self.samples_per_problem = samples_per_problem
+        self.k = sorted({int(v) for v in k if int(v) <= samples_per_problem})
+        self.temperature = temperature
+        self.bootstrap_samples = bootstrap_samples
+        self.seed = seed
+        self.metric_for_best = metric_for_best
+        self.best_model = best_model
 
     def evaluate(
-        self, model: Any, tokenizer: Any, dataset: Any, tag: str, judge: Judge | None = None
+        self,
+        model: Any,
+        tokenizer: Any,
+        dataset: Any,
+        tag: str,
+        judge: Judge | None = None,
+        format_check: FormatCheck | None = None,
     ) -> dict[str, Any]:
-        """Accuracy report for ``dataset`` (rows with ``prompt`` and ``answer``); ``tag`` labels it.
-        ``judge`` (the reward set's :meth:`judge`) decides correctness when given and
-        ``self.judge == "reward"``."""
-        if self.judge != "reward" or judge is None:
-            judge = self.numeric_judge()
+        """The full evaluation of ``dataset`` (rows with ``prompt`` and ``answer``, first ``max_samples``):
+        greedy accuracy with its CI, format/length/truncation rates, per-task breakdown, and sampled
+        pass@k / maj@k when ``samples_per_problem`` > 0. ``judge`` (the reward set's :meth:`judge`)
+        decides correctness when given and ``self.judge == "reward"``; ``format_check`` decides format
+        compliance (default: the first of ``strategies`` finds an answer)."""
+        judge = self.resolve_judge(judge)
         rows = dataset.select(range(min(len(dataset), self.max_samples or len(dataset))))
-        samples, started = [], time.perf_counter()
+        started = time.perf_counter()
+        samples = self.greedy_samples(model, tokenizer, rows, judge, format_check)
+        report = {"tag": tag, "judge": judge.name}
+        report.update(greedy_summary(samples, self.bootstrap_samples, self.seed))
+        if self.samples_per_problem > 0 and len(rows):
+            per_problem = self.sampled_verdicts(model, tokenizer, rows, judge)
+            for sample, verdicts in zip(samples, per_problem, strict=True):
+                sample.update(sampled_columns(verdicts, self.k))
+            n, resamples = self.samples_per_problem, self.bootstrap_samples
+            report.update(sampled_summary(samples, n, self.k, resamples, self.seed))
+            report["temperature"] = self.temperature
+        report["seconds"] = round(time.perf_counter() - started, 2)
+        report["samples"] = samples
+        return report
+
+    def greedy_samples(
+        self, model: Any, tokenizer: Any, rows: Any, judge: Judge, format_check: FormatCheck | None = None
+    ) -> list[dict[str, Any]]:
+        """One record per row (see :func:`rlvr.evaluation.report.sample_record`), in row order."""
+        check = format_check or self.default_format_check
+        samples: list[dict[str, Any]] = []
         for start in range(0, len(rows), self.batch_size):
             batch = rows.select(range(start, min(start + self.batch_size, len(rows))))
-            for row, (completion, length) in zip(
-                batch, self.generate(model, tokenizer, batch["prompt"]), strict=True
-            ):
+            outputs = self.generate(model, tokenizer, batch["prompt"])
+            for offset, (row, (completion, length)) in enumerate(zip(batch, outputs, strict=True)):
                 samples.append(
-                    {
-                        "answer": row["answer"],
-                        "completion": completion,
-                        "extracted": judge.extract(completion),
-                        "correct": judge.is_correct(completion, row),
-                        "completion_tokens": length,
-                    }
+                    sample_record(start + offset, row, completion, length, self.max_new_tokens, judge, check)
                 )
-        correct = sum(s["correct"] for s in samples)
-        return {
-            "tag": tag,
-            "judge": judge.name,
-            "accuracy": correct / len(samples) if samples else 0.0,
-            "correct": correct,
-            "total": len(samples),
-            "mean_completion_tokens": sum(s["completion_tokens"] for s in samples) / max(1, len(samples)),
-            "seconds": round(time.perf_counter() - started, 2),
-            "samples": samples,
-        }
+        return samples
+
+    def sampled_verdicts(
+        self, model: Any, tokenizer: Any, rows: Any, judge: Judge
+    ) -> list[list[tuple[str | None, bool]]]:
+        """``samples_per_problem`` sampled completions per row, as (extracted answer, correct) pairs."""
+        per_call = max(1, self.batch_size // self.samples_per_problem)
+        verdicts: list[list[tuple[str | None, bool]]] = []
+        for start in range(0, len(rows), per_call):
+            batch = rows.select(range(start, min(start + per_call, len(rows))))
+            for row, completions in zip(batch, self.sample(model, tokenizer, batch["prompt"]), strict=True):
+                verdicts.append(
+                    [(judge.extract(text), judge.is_correct(text, row)) for text, _ in completions]
+                )
+        return verdicts
+
+    def resolve_judge(self, judge: Judge | None) -> Judge:
+        """The reward set's judge under ``judge: reward`` (when there is one), else the numeric rule."""
+        return judge if self.judge == "reward" and judge is not None else self.numeric_judge()
 
     def numeric_judge(self) -> Judge:
         """Correct = the number extracted by ``strategies`` equals the gold within ``tolerance``."""
@@ -91,15 +153,53 @@ class GreedyAccuracy:
             lambda completion: extract_answer(completion, self.strategies),
         )
 
+    def default_format_check(self, completion: str) -> bool:
+        """Without a format scorer from the reward set: an answer in the first (the prompt's) format."""
+        return extract_answer(completion, self.strategies[:1]) is not None
+
     def generate(self, model: Any, tokenizer: Any, prompts: list[Any]) -> list[tuple[str, int]]:
         """Greedy completions (text, generated token count) for one batch of prompts, left-padded."""
+        settings = SamplingSettings(max_new_tokens=self.max_new_tokens, do_sample=False)
+        return [group[0] for group in self._complete(model, tokenizer, prompts, settings, 1)]
+
+    def sample(self, model: Any, tokenizer: Any, prompts: list[Any]) -> list[list[tuple[str, int]]]:
+        """``samples_per_problem`` completions per prompt at ``temperature`` (no top-k/top-p), drawn
+        from a generator seeded with ``seed`` and restored afterwards: training's RNG is not disturbed."""
         import torch
 
-        texts = [render_prompt(p, tokenizer) for p in prompts]
+        settings = SamplingSettings(
+            max_new_tokens=self.max_new_tokens, do_sample=True, temperature=self.temperature
+        )
+        devices = [torch.cuda.current_device()] if torch.cuda.is_available() else []
+        with torch.random.fork_rng(devices=devices):
+            torch.manual_seed(self.seed)
+            return self._complete(model, tokenizer, prompts, settings, self.samples_per_problem)
+
+    def _complete(
+        self, model: Any, tokenizer: Any, prompts: list[Any], settings: SamplingSettings, n: int
+    ) -> list[list[tuple[str, int]]]:
+        """``n`` completions per prompt through the configured backend."""
+        import torch
+
+        texts = [render_prompt(p, tokenizer) for p in prompts for _ in range(n)]
         if self.backend == "fast" or (self.backend == "auto" and torch.cuda.is_available()):
-            return self._generate_fast(model, tokenizer, texts)
+            flat = self._generate_fast(model, tokenizer, texts, settings)
+        else:
+            flat = self._generate_hf(model, tokenizer, texts, settings)
+        return [flat[i : i + n] for i in range(0, len(flat), n)]
+
+    def _generate_hf(
+        self, model: Any, tokenizer: Any, texts: list[str], settings: SamplingSettings
+    ) -> list[tuple[str, int]]:
+        import torch
+
         inputs = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(
             model.device
+        )
+        sampling = (
+            {"do_sample": True, "temperature": settings.temperature, "top_k": 0, "top_p": 1.0}
+            if settings.do_sample
+            else {"do_sample": False}
         )
         was_training = model.training
         model.eval()
@@ -107,10 +207,10 @@ class GreedyAccuracy:
             with torch.no_grad():
                 output = model.generate(
                     **inputs,
-                    max_new_tokens=self.max_new_tokens,
-                    do_sample=False,
+                    max_new_tokens=settings.max_new_tokens,
                     use_cache=True,
                     pad_token_id=tokenizer.pad_token_id,
+                    **sampling,
                 )
         finally:
             model.train(was_training)
@@ -120,50 +220,45 @@ class GreedyAccuracy:
             for t in new_tokens
         ]
 
-    def _generate_fast(self, model: Any, tokenizer: Any, texts: list[str]) -> list[tuple[str, int]]:
-        """The same greedy completions through the rollout engine (the training run's inference copy when
+    def _generate_fast(
+        self, model: Any, tokenizer: Any, texts: list[str], settings: SamplingSettings
+    ) -> list[tuple[str, int]]:
+        """The same completions through the rollout engine (the training run's inference copy when
         there is one, synced to the policy's current weights)."""
-        from rlvr.rollout import SamplingSettings, engine_for
+        from rlvr.rollout import engine_for
 
         eos = model.generation_config.eos_token_id
         eos_ids = [eos] if isinstance(eos, int) else list(eos or [tokenizer.eos_token_id])
         engine = engine_for(model, tokenizer.pad_token_id, eos_ids)
         engine.sync(model)
         ids = tokenizer(texts, add_special_tokens=False)["input_ids"]
-        outputs = engine.generate(ids, SamplingSettings(max_new_tokens=self.max_new_tokens, do_sample=False))
+        outputs = engine.generate(ids, settings)
         pad = tokenizer.pad_token_id
         return [(tokenizer.decode(o, skip_special_tokens=True), sum(t != pad for t in o)) for o in outputs]
 
-    @staticmethod
-    def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
-        if kwargs.get("backend", "auto") not in ("auto", "hf", "fast"):
-            return [
-                ConfigIssue(
-                    f"{prefix}.backend",
-                    kwargs["backend"],
-                    "unknown generation backend",
-                    "use auto (fast on a CUDA GPU, hf elsewhere), hf (model.generate) or fast (the rollout engine)",
-                )
-            ]
-        if kwargs.get("judge", "reward") not in ("reward", "numeric"):
-            return [
-                ConfigIssue(
-                    f"{prefix}.judge",
-                    kwargs["judge"],
-                    "unknown judge",
-                    "use reward (the correctness reward at its maximum) or numeric",
-                )
-            ]
-        bad = unknown_strategies(kwargs.get("strategies") or [])
-        return (
-            [
-                ConfigIssue(
-                    f"{prefix}.strategies",
-                    bad,
-                    "unknown extraction strategies",
-                    "use hash, boxed, answer_tag, answer_is, last_number",
-                )
-            ]
-            if bad
-            else []
-        )
+    def compare(self, before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any]:
+        """Baseline → final (Δ, CI) per metric from two full reports on the same rows (paired bootstrap)."""
+        return compare_reports(before, after, self.bootstrap_samples, self.seed)
+
+    def callback(
+        self,
+        tokenizer: Any,
+        dataset: Any,
+        judge: Judge | None,
+        observer: Observer,
+        run_dir: RunDir,
+        format_check: FormatCheck | None = None,
+        save_best: Callable[[str], None] | None = None,
+    ) -> Any | None:
+        """The in-training evaluation callback (``transformers.TrainerCallback``), or None when periodic
+        evaluation is off (``every_n_steps: 0``, ``enabled: false``) or there are no eval rows."""
+        if self.every_n_steps <= 0 or dataset is None or len(dataset) == 0:
+            return None
+        from rlvr.evaluation.periodic import periodic_callback
+
+        # A subset of the before/after rows, so those evaluations can provide the first and last points.
+        cap = min(self.periodic_samples, self.max_samples or self.periodic_samples)
+        rows = dataset.select(range(min(len(dataset), cap)))
+        return periodic_callback(self, tokenizer, rows, judge, observer, run_dir, format_check, save_best)
+
+    config_issues = staticmethod(eval_config_issues)

@@ -2,19 +2,31 @@
 
 The model is returned unwrapped together with a ``peft.LoraConfig`` (or None): TRL's
 ``GRPOTrainer(peft_config=...)`` applies the adapter, as TRL documents. ``load_in_4bit`` quantises the
-base weights with bitsandbytes (QLoRA), which therefore requires ``lora.enabled``.
+base weights with bitsandbytes (QLoRA) and ``load_in_8bit`` to int8; both require ``lora.enabled``.
+The ``model_component`` options (``default``, ``full``, ``qlora``) are presets of this one class.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from rlvr.config.errors import ConfigIssue
+from rlvr.errors import ModelError
 from rlvr.interfaces import LoadedModel
+from rlvr.models.quantization import quantization_kwargs
 from rlvr.paths import is_package_path, missing_path_problem, resolve_path
 
-DTYPES = ("auto", "bfloat16", "float16", "float32")
-DEFAULT_LORA = {"enabled": True, "r": 16, "alpha": 32, "dropout": 0.05, "target_modules": "all-linear"}
+Dtype = Literal["auto", "bfloat16", "float16", "float32"]
+#: Attention kernels transformers accepts by name (null = its own choice).
+Attention = Literal["eager", "sdpa", "flash_attention_2", "flash_attention_3", "flex_attention"]
+DEFAULT_LORA = {
+    "enabled": True,
+    "r": 16,
+    "alpha": 32,
+    "dropout": 0.05,
+    "target_modules": "all-linear",
+    "modules_to_save": None,
+}
 
 
 def _looks_local(value: str) -> bool:
@@ -29,12 +41,17 @@ class HFModel:
         model_name_or_path: str,
         gguf_file: str | None = None,
         revision: str | None = None,
-        dtype: str = "auto",
+        dtype: Dtype = "auto",
         load_in_4bit: bool = False,
-        bnb_4bit_quant_type: str = "nf4",
-        attn_implementation: str | None = None,
+        load_in_8bit: bool = False,
+        bnb_4bit_quant_type: Literal["nf4", "fp4"] = "nf4",
+        bnb_4bit_compute_dtype: Dtype = "auto",
+        bnb_4bit_use_double_quant: bool = True,
+        attn_implementation: Attention | None = None,
         trust_remote_code: bool = False,
         eos_token: str | None = None,
+        chat_template: str | None = None,
+        save_merged: bool = False,
         lora: dict[str, Any] | None = None,
     ):
         self.model_name_or_path = model_name_or_path
@@ -42,7 +59,12 @@ class HFModel:
         self.revision = revision
         self.dtype = dtype
         self.load_in_4bit = load_in_4bit
+        self.load_in_8bit = load_in_8bit
         self.bnb_4bit_quant_type = bnb_4bit_quant_type
+        self.bnb_4bit_compute_dtype = bnb_4bit_compute_dtype
+        self.bnb_4bit_use_double_quant = bnb_4bit_use_double_quant
+        self.chat_template = chat_template
+        self.save_merged = save_merged
         self.attn_implementation = attn_implementation
         self.trust_remote_code = trust_remote_code
         self.eos_token = eos_token
@@ -71,16 +93,25 @@ class HFModel:
         try:
             tokenizer = AutoTokenizer.from_pretrained(name, trust_remote_code=self.trust_remote_code, **extra)
         except OSError as err:
-            raise OSError(
+            raise ModelError(
                 f"could not load the tokenizer of {self.model_name_or_path!r}: {err}. Offline? Set "
                 "model.model_name_or_path to a local directory or .gguf file."
             ) from err
         if self.eos_token:
             tokenizer.eos_token = self.eos_token
+        if self.chat_template:
+            tokenizer.chat_template = read_chat_template(self.chat_template)
         if tokenizer.pad_token is None:
             tokenizer.pad_token = tokenizer.eos_token
         tokenizer.padding_side = "left"
         return tokenizer
+
+    def load_config(self) -> Any:
+        """The model's config alone (a small file, or a GGUF header): enough for a memory estimate."""
+        from transformers import AutoConfig
+
+        name, extra = self._source()
+        return AutoConfig.from_pretrained(name, trust_remote_code=self.trust_remote_code, **extra)
 
     def load(self, tokenizer: Any = None) -> LoadedModel:
         """Model weights (+ the tokenizer, unless one from :meth:`load_tokenizer` is passed in)."""
@@ -93,12 +124,20 @@ class HFModel:
         kwargs["dtype"] = self.dtype if self.dtype == "auto" else getattr(torch, self.dtype)
         if self.attn_implementation:
             kwargs["attn_implementation"] = self.attn_implementation
-        if self.load_in_4bit:
-            kwargs.update(self._quantization_kwargs(torch))
+        if self.load_in_4bit or self.load_in_8bit:
+            kwargs.update(
+                quantization_kwargs(
+                    4 if self.load_in_4bit else 8,
+                    self.bnb_4bit_quant_type,
+                    self.bnb_4bit_use_double_quant,
+                    self.bnb_4bit_compute_dtype,
+                    torch,
+                )
+            )
         try:
             model = AutoModelForCausalLM.from_pretrained(name, **kwargs)
         except OSError as err:
-            raise OSError(
+            raise ModelError(
                 f"could not load model {self.model_name_or_path!r}: {err}. Offline? Set "
                 "model.model_name_or_path to a local directory or .gguf file."
             ) from err
@@ -108,22 +147,7 @@ class HFModel:
             model.generation_config.eos_token_id = tokenizer.eos_token_id
             model.config.eos_token_id = tokenizer.eos_token_id
         model.generation_config.pad_token_id = tokenizer.pad_token_id
-        return LoadedModel(model, tokenizer, self._peft_config())
-
-    def _quantization_kwargs(self, torch: Any) -> dict[str, Any]:
-        from transformers import BitsAndBytesConfig
-
-        compute = (
-            torch.bfloat16 if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else torch.float32
-        )
-        device = {"": torch.cuda.current_device()} if torch.cuda.is_available() else None
-        config = BitsAndBytesConfig(
-            load_in_4bit=True,
-            bnb_4bit_quant_type=self.bnb_4bit_quant_type,
-            bnb_4bit_compute_dtype=compute,
-            bnb_4bit_use_double_quant=True,
-        )
-        return {"quantization_config": config, "device_map": device}
+        return LoadedModel(model, tokenizer, self._peft_config(), self.save_merged)
 
     def _peft_config(self) -> Any | None:
         if not self.lora.get("enabled"):
@@ -135,6 +159,7 @@ class HFModel:
             lora_alpha=int(self.lora["alpha"]),
             lora_dropout=float(self.lora["dropout"]),
             target_modules=self.lora["target_modules"],
+            modules_to_save=self.lora.get("modules_to_save"),
             task_type="CAUSAL_LM",
         )
 
@@ -151,11 +176,6 @@ class HFModel:
                     "point it at an existing directory or .gguf file, or use a hub id",
                 )
             )
-        dtype = kwargs.get("dtype", "auto")
-        if dtype not in DTYPES:
-            issues.append(
-                ConfigIssue(f"{prefix}.dtype", dtype, "unknown dtype", f"use one of {', '.join(DTYPES)}")
-            )
         lora = {**DEFAULT_LORA, **(kwargs.get("lora") or {})}
         for key in set(lora) - set(DEFAULT_LORA):
             issues.append(
@@ -163,26 +183,66 @@ class HFModel:
                     f"{prefix}.lora.{key}", lora[key], "unknown LoRA key", f"use {', '.join(DEFAULT_LORA)}"
                 )
             )
-        if kwargs.get("load_in_4bit"):
-            if not lora.get("enabled"):
-                issues.append(
-                    ConfigIssue(
-                        f"{prefix}.load_in_4bit",
-                        True,
-                        "4-bit weights cannot be trained directly (QLoRA trains a LoRA adapter on top)",
-                        f"set {prefix}.lora.enabled=true or {prefix}.load_in_4bit=false",
-                    )
+        issues += _quantization_issues(prefix, kwargs, lora, name)
+        template = kwargs.get("chat_template")
+        is_file = isinstance(template, str) and template.endswith((".jinja", ".j2"))
+        if is_file and (problem := missing_path_problem(template)):
+            fix = "point it at an existing .jinja file, or give the template text itself"
+            issues.append(ConfigIssue(f"{prefix}.chat_template", template, problem, fix))
+        if kwargs.get("save_merged") and not lora.get("enabled"):
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.save_merged",
+                    True,
+                    "without LoRA the saved model is already a full model",
+                    f"set {prefix}.save_merged=false (or enable {prefix}.lora)",
                 )
-            if name.endswith(".gguf") or kwargs.get("gguf_file"):
-                issues.append(
-                    ConfigIssue(
-                        f"{prefix}.load_in_4bit",
-                        True,
-                        "a GGUF file is already quantised and is dequantised on load",
-                        f"set {prefix}.load_in_4bit=false",
-                    )
-                )
+            )
         return issues
+
+
+def _quantization_issues(
+    prefix: str, kwargs: dict[str, Any], lora: dict[str, Any], name: str
+) -> list[ConfigIssue]:
+    """4-/8-bit bases need a LoRA adapter on top, exclude each other, and do not apply to GGUF files."""
+    issues = []
+    chosen = [key for key in ("load_in_4bit", "load_in_8bit") if kwargs.get(key)]
+    if len(chosen) == 2:
+        issues.append(
+            ConfigIssue(
+                f"{prefix}.load_in_8bit",
+                True,
+                "cannot be combined with load_in_4bit",
+                "choose one of the two",
+            )
+        )
+    for key in chosen:
+        if not lora.get("enabled"):
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.{key}",
+                    True,
+                    "quantised weights cannot be trained directly (QLoRA trains a LoRA adapter on top)",
+                    f"set {prefix}.lora.enabled=true or {prefix}.{key}=false",
+                )
+            )
+        if name.endswith(".gguf") or kwargs.get("gguf_file"):
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.{key}",
+                    True,
+                    "a GGUF file is already quantised and is dequantised on load",
+                    f"set {prefix}.{key}=false",
+                )
+            )
+    return issues
+
+
+def read_chat_template(value: str) -> str:
+    """The template text: ``value`` itself, or the contents of the ``.jinja`` file it names."""
+    if value.endswith((".jinja", ".j2")):
+        return resolve_path(value).read_text(encoding="utf-8")
+    return value
 
 
 def _clear_gguf_marks(model: Any) -> None:

@@ -19,6 +19,7 @@ from omegaconf import DictConfig
 from rlvr.config import build
 from rlvr.console import error, say, warn
 from rlvr.interfaces import Prompt, RewardComponent
+from rlvr.manifest import write_manifest
 from rlvr.prompts import render_prompt
 from rlvr.rewards.judge import correctness_maximum
 from rlvr.run_dir import RunDir
@@ -66,10 +67,11 @@ def _tokenizer_or_reason(cfg: DictConfig) -> tuple[Any, str | None]:
 
 def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
     """Run the pre-flight check; exit with status 1 when a correctness reward misses a gold answer."""
-    run_dir.write_config(cfg)
+    config = run_dir.write_config(cfg)
     prompt = build(cfg.prompts)
     tokenizer, tokenizer_problem = _tokenizer_or_reason(cfg)
     data = build(cfg.data).load(prompt, tokenizer)
+    write_manifest(run_dir, config, data.info)
     rewards = build(cfg.reward)
     splits = {
         name: split for name, split in (("train", data.train), ("eval", data.eval)) if split is not None

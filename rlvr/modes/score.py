@@ -25,6 +25,7 @@ from rlvr.answers import extract_answer
 from rlvr.config.build import build
 from rlvr.console import say
 from rlvr.interfaces import RewardComponent
+from rlvr.manifest import write_manifest
 from rlvr.paths import resolve_path
 from rlvr.rewards import completion_text
 from rlvr.rewards.judge import first_strategies
@@ -40,7 +41,7 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
             "mode=score needs input=<file.jsonl>: a JSONL file of records with `completion` "
             "and the gold column(s) the reward functions read (e.g. `answer`)"
         )
-    run_dir.write_config(cfg)
+    write_manifest(run_dir, run_dir.write_config(cfg))
     source = resolve_path(str(cfg.input))
     rewards: RewardComponent = build(cfg.reward)
     records = read_completions(source, sorted({c for f in rewards.functions for c in f.columns}))

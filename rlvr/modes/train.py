@@ -1,22 +1,24 @@
-"""``mode=train`` (the default): GRPO training with evaluation before and after.
+"""``mode=train`` (the default): GRPO training with evaluation before, during and after.
 
     python run_pipeline.py experiment=smoke
 
 Build prompt, data, model, reward, evaluation and observer components from their nodes → build
-``trl.GRPOTrainer`` → evaluate before training → train → evaluate after → save the final model (the
+``trl.GRPOTrainer`` (with the in-training eval callback) → evaluate before training → train → evaluate
+after → baseline → final with CIs, best step, eval's share of wall time → save the final model (the
 LoRA adapter when LoRA is on) → write the eval report → close the observer. Every file goes through
 :class:`rlvr.run_dir.RunDir`.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from omegaconf import DictConfig
 
 from rlvr.config import build
-from rlvr.console import warn
+from rlvr.console import say, warn
 from rlvr.interfaces import (
     DataComponent,
     DataSplits,
@@ -27,7 +29,10 @@ from rlvr.interfaces import (
     RewardComponent,
     TrainingLoop,
 )
-from rlvr.observers.callback import observer_callback
+from rlvr.manifest import write_manifest
+from rlvr.modes.eval import adopt_point, format_check, summarize_evaluation
+from rlvr.modes.sweep import sweep_run_names
+from rlvr.observers.callback import observer_callback, quiet_trainer
 from rlvr.run_dir import RunDir
 
 NO_EVAL_ROWS = (
@@ -54,25 +59,66 @@ def build_components(cfg: DictConfig) -> Components:
     tokenizer = model_component.load_tokenizer()
     data_component: DataComponent = build(cfg.data)
     data = data_component.load(prompt, tokenizer)
+    memory = memory_estimate(cfg, model_component)
     policy = model_component.load(tokenizer)
+    data.info["memory_estimate"] = memory
     return Components(data, policy, build(cfg.reward), build(cfg.eval), build(cfg.observer), build(cfg.train))
+
+
+def memory_estimate(cfg: DictConfig, model_component: ModelComponent) -> dict[str, float]:
+    """Print the pre-load memory estimate; warn when it exceeds the free GPU memory, stop when it exceeds
+    the GPU by far. Advisory: a model whose config cannot be read or measured is loaded anyway."""
+    import torch
+    from omegaconf import OmegaConf
+
+    from rlvr.models.memory import GIB, estimate_memory, fit_problem, format_estimate, plan_from_settings
+
+    cuda = torch.cuda.is_available()
+    settings = [OmegaConf.to_container(cfg[node], resolve=True) for node in ("model", "train")]
+    try:
+        estimate = estimate_memory(model_component.load_config(), plan_from_settings(*settings, cuda))
+    except (OSError, ValueError, AttributeError, TypeError) as err:
+        warn(f"memory estimate skipped: {str(err).splitlines()[0]}")
+        return {}
+    say(format_estimate(estimate))
+    if cuda:
+        free, total = torch.cuda.mem_get_info()
+        problem = fit_problem(estimate, free / GIB, total / GIB)
+        if problem and problem[1]:
+            raise MemoryError(f"model: {problem[0]}")
+        if problem:
+            warn(problem[0])
+    return estimate
 
 
 def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
     """Train with GRPO and return the eval report (also written to ``eval_report.json``)."""
+    started = time.perf_counter()
+    sweep_run_names(cfg)
     config = run_dir.write_config(cfg)
     if cfg.get("seed") is not None:
         from transformers import set_seed
 
         set_seed(int(cfg.seed))
     parts = build_components(cfg)
+    write_manifest(run_dir, config, parts.data.info)
     parts.observer.start(run_dir, config)
     parts.observer.log_metrics({"data": parts.data.info}, step=0, kind="data")
     report: dict[str, Any] = {
         "data": parts.data.info,
         "reward_functions": dict(zip(parts.rewards.names, parts.rewards.weights, strict=True)),
     }
+    results: dict[str, dict[str, Any]] = {}
     try:
+        periodic = parts.evaluator.callback(
+            parts.policy.tokenizer,
+            parts.data.eval,
+            parts.rewards.judge(),
+            parts.observer,
+            run_dir,
+            format_check(parts.rewards),
+            lambda path: (trainer.save_model(path), parts.policy.tokenizer.save_pretrained(path)),
+        )
         trainer = parts.loop.build_trainer(
             parts.policy.model,
             parts.policy.tokenizer,
@@ -81,23 +127,38 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
             parts.rewards.weights,
             output_dir=run_dir.file("checkpoints"),
             peft_config=parts.policy.peft_config,
-            callbacks=[observer_callback(parts.observer)],
+            callbacks=[observer_callback(parts.observer), *([periodic] if periodic else [])],
         )
+        quiet_trainer(trainer)
         _warn_without_eval_rows(parts, report)
         if parts.evaluator.before_training:
-            _evaluate(parts, trainer, "before", run_dir, report)
-        output = trainer.train()
+            _evaluate(parts, trainer, "before", run_dir, report, results)
+            adopt_point(periodic, trainer.state.global_step, results.get("before"))
+        output = parts.loop.train(trainer)
+        if output is None:  # resumed a run that had already reached max_steps
+            return report
         report["reward_errors"] = parts.rewards.error_counts
         report["train"] = {
             "global_step": trainer.state.global_step,
             "training_loss": output.training_loss,
             "runtime_s": output.metrics.get("train_runtime"),
+            "resumed_from": parts.loop.resumed_from,
         }
+        if parts.loop.interrupted:
+            stop_after_signal(parts.loop.interrupted, trainer, run_dir, report)
         if parts.evaluator.after_training:
-            _evaluate(parts, trainer, "after", run_dir, report)
+            _evaluate(parts, trainer, "after", run_dir, report, results)
+            adopt_point(periodic, trainer.state.global_step, results.get("after"))
+        summarize_evaluation(parts.evaluator, results, periodic, report, started)
         report["final_model"] = str(run_dir.file("final_model"))
         trainer.save_model(report["final_model"])
         parts.policy.tokenizer.save_pretrained(report["final_model"])
+        if parts.policy.save_merged:
+            from rlvr.models.saving import save_merged
+
+            report["merged_model"] = str(
+                save_merged(trainer.model, parts.policy.tokenizer, run_dir.file("merged_model"))
+            )
         run_dir.write_json("eval_report.json", report)
         return report
     finally:
@@ -106,17 +167,49 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
         )
 
 
-def _evaluate(parts: Components, trainer: Any, tag: str, run_dir: RunDir, report: dict[str, Any]) -> None:
+def stop_after_signal(signal: str, trainer: Any, run_dir: RunDir, report: dict[str, Any]) -> None:
+    """The trainer saved a checkpoint after the signal: keep the report so far, then stop non-zero with
+    the command that resumes the run."""
+    import sys
+
+    from rlvr.errors import Interrupted
+    from rlvr.training.interrupts import EXIT_CODES, resume_command
+
+    step = trainer.state.global_step
+    report["interrupted"] = {"signal": signal, "step": step}
+    run_dir.write_json("eval_report.json", report)
+    raise Interrupted(
+        f"{signal}: stopped after step {step} with a checkpoint in {run_dir.file('checkpoints')}. "
+        f"Resume: {resume_command(sys.argv, str(run_dir.path))}",
+        EXIT_CODES.get(signal, 1),
+    )
+
+
+def _evaluate(
+    parts: Components,
+    trainer: Any,
+    tag: str,
+    run_dir: RunDir,
+    report: dict[str, Any],
+    results: dict[str, dict[str, Any]],
+) -> None:
     """Evaluate the current policy; per-sample rows go to ``eval_samples_<tag>.jsonl``, the summary to
-    the report and the observer."""
+    the report and the observer, the full result (samples included) to ``results``."""
     if parts.data.eval is None:
         return
     result = parts.evaluator.evaluate(
-        trainer.model, parts.policy.tokenizer, parts.data.eval, tag, parts.rewards.judge()
+        trainer.model,
+        parts.policy.tokenizer,
+        parts.data.eval,
+        tag,
+        parts.rewards.judge(),
+        format_check(parts.rewards),
     )
-    run_dir.write_jsonl(f"eval_samples_{tag}.jsonl", result.pop("samples"))
-    report[tag] = result
-    parts.observer.log_eval(result, step=trainer.state.global_step)
+    run_dir.write_jsonl(f"eval_samples_{tag}.jsonl", result["samples"])
+    results[tag] = result
+    report[tag] = {k: v for k, v in result.items() if k != "samples"}
+    parts.observer.log_eval(report[tag], step=trainer.state.global_step)
+    parts.observer.log_table(f"eval_samples/{tag}", result["samples"], step=trainer.state.global_step)
 
 
 def _warn_without_eval_rows(parts: Components, report: dict[str, Any]) -> None:

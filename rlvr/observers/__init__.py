@@ -1,4 +1,4 @@
-"""Observer components: where metrics and evaluation reports go (console, JSONL, W&B)."""
+"""Observer components: where metrics, evaluation reports and alarms go (console, JSONL, W&B, TensorBoard)."""
 
 from rlvr.observers.run_observer import RunObserver
 

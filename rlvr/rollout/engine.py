@@ -24,6 +24,7 @@ import copy
 import weakref
 from typing import Any
 
+from rlvr.errors import TrainingError
 from rlvr.rollout.sampling import SamplingSettings, next_tokens
 
 __all__ = ["RolloutEngine", "SamplingSettings", "engine_for"]
@@ -77,7 +78,7 @@ class RolloutEngine:
         finite = torch.stack([torch.isfinite(w).all() for w in weights.values()])
         if not bool(finite.all()):  # one host sync per refresh, not per tensor
             names = [name for name, ok in zip(weights, finite.tolist(), strict=True) if not ok]
-            raise FloatingPointError(
+            raise TrainingError(
                 f"rollout engine: the policy's weights are not finite ({len(names)} tensors, e.g. "
                 f"{', '.join(names[:3])}): the last optimizer step applied a NaN/inf update. Sampling from "
                 "them would fail; check grad_norm in metrics.jsonl for the step where it became nan."
@@ -196,7 +197,7 @@ def merged_weights(policy: Any) -> dict[str, Any]:
 
     base = _base_model(policy)
     weights = {
-        name.replace(".base_layer.", "."): param.detach()
+        name.replace(".base_layer.", "."): _dense(param)
         for name, param in base.named_parameters()
         if "lora_" not in name
     }
@@ -211,6 +212,23 @@ def merged_weights(policy: Any) -> dict[str, Any]:
                 delta = module.get_delta_weight(adapter)
                 weights[key] = weights[key].to(torch.float32) + delta.to(torch.float32)
     return weights
+
+
+def _dense(param: Any) -> Any:
+    """A parameter as a plain float tensor: bitsandbytes 4-bit weights (QLoRA) and 8-bit weights are
+    dequantised, so the inference copy and a merged save hold ordinary weights."""
+    quant_state = getattr(param, "quant_state", None)
+    if quant_state is not None:  # dequantise in float32: the state's own dtype may round to bf16
+        import torch
+        from bitsandbytes.functional import dequantize_4bit
+
+        state = copy.copy(quant_state)
+        state.dtype = torch.float32
+        return dequantize_4bit(param.data, state)
+    scale = getattr(param, "SCB", None)
+    if scale is not None and str(param.dtype) == "torch.int8":
+        return param.data.float() * scale.float().unsqueeze(1) / 127
+    return param.detach()
 
 
 def _base_model(policy: Any) -> Any:

@@ -10,13 +10,20 @@ suggests the closest field. Three fields are filled by the orchestrator instead 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from rlvr.config.errors import ConfigIssue, unknown_key_issue
 from rlvr.config.grpo_fields import grpo_config_defaults, grpo_config_fields
 from rlvr.config.grpo_values import train_value_issues
+from rlvr.console import say
+from rlvr.training.interrupts import GracefulStop
+from rlvr.training.nan_guard import nan_guard_callback
+from rlvr.training.resume import checkpoint_step, resolve_checkpoint, resume_issues
 from rlvr.training.rollout_settings import DEFAULT_ROLLOUT, engine_options, resolve_backend, rollout_issues
 from rlvr.training.rollout_trainer import rollout_trainer_class
+
+#: Keys of the ``train`` node that are rlvr's own, not ``GRPOConfig`` fields.
+OWN_KEYS = ("rollout", "nan_guard")
 
 # The fields GRPO's batch arithmetic reads. Those the YAML leaves out take TRL's defaults, read from
 # its source (rlvr.config.grpo_fields), so they cannot drift from the installed trl.
@@ -32,9 +39,17 @@ _BATCH_FIELDS = (
 class GRPOTrainingLoop:
     """Holds GRPOConfig arguments; builds a ``trl.GRPOTrainer`` once the other components exist."""
 
-    def __init__(self, rollout: dict[str, Any] | None = None, **grpo_args: Any):
+    def __init__(
+        self,
+        rollout: dict[str, Any] | None = None,
+        nan_guard: Literal["skip", "stop", "off"] = "skip",
+        **grpo_args: Any,
+    ):
         self.rollout = {**DEFAULT_ROLLOUT, **(rollout or {})}
+        self.nan_guard = nan_guard
         self.grpo_args = grpo_args
+        self.interrupted: str | None = None  # the signal that stopped the last train(), if any
+        self.resumed_from: str | None = None
 
     def grpo_config(self, output_dir: Path, reward_weights: list[float]) -> Any:
         from trl import GRPOConfig
@@ -69,15 +84,39 @@ class GRPOTrainingLoop:
             train_dataset=train_dataset,
             processing_class=tokenizer,
             peft_config=peft_config,
-            callbacks=callbacks or [],
+            callbacks=[c for c in (nan_guard_callback(self.nan_guard), *(callbacks or [])) if c is not None],
         )
+
+    def train(self, trainer: Any) -> Any:
+        """``trainer.train()``, resumed from ``train.resume_from_checkpoint`` (``auto`` = the newest
+        complete checkpoint) and stopping cleanly on SIGINT/SIGTERM (see :attr:`interrupted`). Returns
+        None when the checkpoint is already at ``max_steps``: there is nothing left to train."""
+        checkpoint = resolve_checkpoint(
+            self.grpo_args.get("resume_from_checkpoint"), Path(trainer.args.output_dir)
+        )
+        self.resumed_from = str(checkpoint) if checkpoint else None
+        if checkpoint is not None and 0 < trainer.args.max_steps <= checkpoint_step(checkpoint):
+            say(
+                f"{checkpoint} is at step {checkpoint_step(checkpoint)} of {trainer.args.max_steps}: already finished"
+            )
+            return None
+        if checkpoint is not None:
+            say(f"resuming from {checkpoint} (step {checkpoint_step(checkpoint)})")
+        with GracefulStop() as stop:
+            trainer.add_callback(stop.callback())
+            output = trainer.train(resume_from_checkpoint=self.resumed_from)
+        self.interrupted = stop.signal
+        return output
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
         """Unknown fields (with the closest one), values TRL would reject only after the model has loaded
         (types, choices, ranges: :mod:`rlvr.config.grpo_values`) and GRPO's batch arithmetic."""
         issues = rollout_issues(f"{prefix}.rollout", kwargs.get("rollout"))
-        kwargs = {key: value for key, value in kwargs.items() if key != "rollout"}  # ours, not GRPOConfig's
+        issues += resume_issues(f"{prefix}.resume_from_checkpoint", kwargs.get("resume_from_checkpoint"))
+        kwargs = {
+            key: value for key, value in kwargs.items() if key not in OWN_KEYS
+        }  # ours, not GRPOConfig's
         fields = grpo_config_fields()
         issues += [
             unknown_key_issue(prefix, key, value, fields, "trl.GRPOConfig")

@@ -9,6 +9,7 @@ import pytest
 
 from rlvr.data.finqa import FinQAData, render_table
 from rlvr.data.gsm8k import GSM8KData
+from rlvr.errors import DataError
 from rlvr.prompts import PromptTemplate
 from tests.conftest import GSM8K_DIR
 
@@ -59,7 +60,11 @@ def test_malformed_jsonl_names_file_and_line(tmp_path: Path) -> None:
 def test_missing_field_lists_available_columns(tmp_path: Path) -> None:
     path = tmp_path / "rows.jsonl"
     path.write_text(json.dumps({"problem": "q", "answer": "#### 1"}))
-    with pytest.raises(KeyError, match=r"no field 'question' \(available: \['answer', 'problem'\]\)"):
+    # A data error (exit 3 on the command line) naming the split and row, the missing field and the fix.
+    with pytest.raises(
+        DataError,
+        match=r"train row 0: data row has no field 'question' \(available: \['answer', 'problem'\]\)",
+    ):
         GSM8KData(hub_id=None, path=str(path)).load(PROMPT)
 
 

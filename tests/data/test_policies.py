@@ -11,6 +11,7 @@ import pytest
 from rlvr.data.base import canonical_number
 from rlvr.data.generic import GenericQAData
 from rlvr.data.gsm8k import GSM8KData
+from rlvr.errors import DataError
 from rlvr.prompts import PromptTemplate
 
 PROMPT = PromptTemplate(system_prompt="Solve.", answer_format="hash")
@@ -136,7 +137,7 @@ def test_generic_bad_few_shot_value_is_named(tmp_path: Path) -> None:
 
 def test_generic_missing_column_lists_the_available_ones(tmp_path: Path) -> None:
     path = _write(tmp_path / "rows.jsonl", [json.dumps({"q": "1+1", "a": "2"})])
-    with pytest.raises(KeyError, match=r"no field 'question' \(available: \['a', 'q'\]\)"):
+    with pytest.raises(DataError, match=r"train row 0: .*no field 'question' \(available: \['a', 'q'\]\)"):
         GenericQAData(path=path).load(PROMPT)
 
 

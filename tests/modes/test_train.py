@@ -85,7 +85,10 @@ def test_grpo_metrics_are_logged(tiny_run: Path) -> None:
         assert all(key in r for r in train), key
     assert any(r["reward_std"] > 0 for r in train), "rewards never varied: no learning signal"
     evals = [r for r in records if r["kind"] == "eval"]
-    assert [r["tag"] for r in evals] == ["before", "after"]
+    # eval.every_n_steps=50 > max_steps: in-training points at step 0 and the last step only, taken from
+    # the before/after evaluations of the same policy
+    tags = [(r["tag"], r["step"]) for r in evals]
+    assert tags == [("before", 0), ("periodic", 0), ("after", 2), ("periodic", 2)]
 
 
 def test_run_dir_files(tiny_run: Path) -> None:

@@ -1,0 +1,86 @@
+"""Rules for the ``eval`` node that its signature cannot state, checked before anything heavy loads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rlvr.answers import unknown_strategies
+from rlvr.config.errors import ConfigIssue
+
+BACKENDS = ("auto", "hf", "fast")
+JUDGES = ("reward", "numeric")
+#: Periodic-eval metrics a best checkpoint can be chosen by (higher is better for each).
+BEST_METRICS = ("accuracy", "format_rate")
+BEST_MODELS = ("final", "best")
+
+
+def eval_config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
+    """Every problem in an ``eval`` node: choices, counts and the ``k`` list against the sample count."""
+    issues = [
+        ConfigIssue(f"{prefix}.{key}", kwargs[key], rule, fix)
+        for key, choices, rule, fix in (
+            (
+                "backend",
+                BACKENDS,
+                "unknown generation backend",
+                "use auto (fast on a CUDA GPU, hf elsewhere), hf (model.generate) or fast (the rollout engine)",
+            ),
+            (
+                "judge",
+                JUDGES,
+                "unknown judge",
+                "use reward (the correctness reward at its maximum) or numeric",
+            ),
+            (
+                "metric_for_best",
+                BEST_METRICS,
+                "unknown metric for the best checkpoint",
+                f"use one of {', '.join(BEST_METRICS)}",
+            ),
+            (
+                "best_model",
+                BEST_MODELS,
+                "unknown best_model choice",
+                "use final (keep only final_model/) or best (also save the best policy to best_model/)",
+            ),
+        )
+        if key in kwargs and kwargs[key] not in choices
+    ]
+    if bad := unknown_strategies(kwargs.get("strategies") or []):
+        issues.append(
+            ConfigIssue(
+                f"{prefix}.strategies",
+                bad,
+                "unknown extraction strategies",
+                "use hash, boxed, answer_tag, answer_is, last_number",
+            )
+        )
+    for key, low in (("every_n_steps", 0), ("periodic_samples", 1), ("samples_per_problem", 0)):
+        value = kwargs.get(key)
+        if isinstance(value, int) and value < low:
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.{key}", value, f"must be >= {low}", f"set {prefix}.{key} to {low} or more"
+                )
+            )
+    issues.extend(_k_issues(prefix, kwargs))
+    return issues
+
+
+def _k_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
+    """Each k must lie in 1..samples_per_problem when sampling is on: pass@k needs k samples."""
+    n = kwargs.get("samples_per_problem", 8)
+    ks = kwargs.get("k", [1, 4, 8])
+    if not isinstance(n, int) or n <= 0 or not isinstance(ks, list):
+        return []
+    bad = [k for k in ks if not isinstance(k, int) or not 1 <= k <= n]
+    if not bad:
+        return []
+    return [
+        ConfigIssue(
+            f"{prefix}.k",
+            ks,
+            f"every k must be between 1 and samples_per_problem ({n}); {bad} is not",
+            f"drop {bad} from {prefix}.k or raise {prefix}.samples_per_problem",
+        )
+    ]

@@ -1,0 +1,115 @@
+"""``mode=compare``: are two evaluation tables different beyond chance?
+
+    python run_pipeline.py mode=compare a=outputs/<run>/eval_samples_before.jsonl b=outputs/<run>/eval_samples_after.jsonl
+
+``a`` and ``b`` are per-sample eval tables (``eval_samples_*.jsonl`` of any run or ``mode=eval``): one JSON
+object per line with ``correct``. Rows are matched by ``id`` when every row of both tables has one (rows
+in only one table are left out and counted), else by line order. Prints each table's accuracy on the
+matched rows, the exact McNemar test of the difference (a two-sided binomial test on the rows where
+exactly one table is right: :func:`rlvr.evaluation.stats.mcnemar_exact`) and the rows that flipped;
+writes the same to ``compare_report.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from omegaconf import DictConfig
+
+from rlvr.console import say, warn
+from rlvr.evaluation.stats import mcnemar_exact
+from rlvr.paths import resolve_path
+from rlvr.run_dir import RunDir
+
+#: Flipped rows printed to the console (all of them go to the report).
+SHOWN = 10
+
+
+def read_table(path: Path) -> list[dict[str, Any]]:
+    """The records of an eval table; errors name ``file:line`` and what is wrong."""
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise ValueError(
+                f"{path}:{number}: not valid JSON ({err.msg}); one JSON object per line"
+            ) from err
+        if not isinstance(record, dict) or "correct" not in record:
+            raise ValueError(
+                f"{path}:{number}: a record needs a `correct` field (an eval_samples_*.jsonl row)"
+            )
+        records.append(record)
+    return records
+
+
+def match_rows(
+    a: list[dict[str, Any]], b: list[dict[str, Any]]
+) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], str]:
+    """Pairs of rows about the same problem, and how they were matched (``id`` or ``line order``)."""
+    if a and b and all("id" in r for r in a) and all("id" in r for r in b):
+        by_id = {r["id"]: r for r in b}
+        pairs = [(r, by_id[r["id"]]) for r in a if r["id"] in by_id]
+        if len(pairs) < max(len(a), len(b)):
+            warn(f"compare: {len(a) - len(pairs)} rows of a and {len(b) - len(pairs)} of b have no partner")
+        return pairs, "id"
+    if len(a) != len(b):
+        warn(f"compare: a has {len(a)} rows and b {len(b)}; comparing the first {min(len(a), len(b))}")
+    return list(zip(a, b, strict=False)), "line order"
+
+
+def compare_tables(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> dict[str, Any]:
+    """Accuracy of each table on the matched rows, the discordant counts, McNemar's p and the flips."""
+    pairs, matched_by = match_rows(a, b)
+    flipped = [
+        {
+            "id": x.get("id", i),
+            "question": x.get("question"),
+            "answer": x.get("answer"),
+            "a_extracted": x.get("extracted"),
+            "b_extracted": y.get("extracted"),
+            "b_is": "right" if y["correct"] else "wrong",
+        }
+        for i, (x, y) in enumerate(pairs)
+        if bool(x["correct"]) != bool(y["correct"])
+    ]
+    a_only = sum(1 for f in flipped if f["b_is"] == "wrong")
+    total = len(pairs)
+    return {
+        "rows": total,
+        "matched_by": matched_by,
+        "a_accuracy": sum(bool(x["correct"]) for x, _ in pairs) / total if total else 0.0,
+        "b_accuracy": sum(bool(y["correct"]) for _, y in pairs) / total if total else 0.0,
+        "a_only_correct": a_only,
+        "b_only_correct": len(flipped) - a_only,
+        "mcnemar_p": mcnemar_exact(a_only, len(flipped) - a_only),
+        "flipped": flipped,
+    }
+
+
+def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
+    """Compare tables ``cfg.a`` and ``cfg.b``; print and return the result (``compare_report.json``)."""
+    paths = {side: resolve_path(str(cfg.get(side))) for side in ("a", "b")}
+    result = {"a": str(paths["a"]), "b": str(paths["b"])}
+    result.update(compare_tables(read_table(paths["a"]), read_table(paths["b"])))
+    say(f"compare: {result['rows']} rows matched by {result['matched_by']}")
+    say(f"compare: a {result['a_accuracy']:.3f} ({paths['a']})")
+    say(f"compare: b {result['b_accuracy']:.3f} ({paths['b']})")
+    say(
+        f"compare: Δ {result['b_accuracy'] - result['a_accuracy']:+.3f}; only a right: "
+        f"{result['a_only_correct']}, only b right: {result['b_only_correct']}; "
+        f"exact McNemar p = {result['mcnemar_p']:.4g}"
+    )
+    for flip in result["flipped"][:SHOWN]:
+        say(
+            f"compare: id {flip['id']}: b {flip['b_is']} (gold {flip['answer']!r}; "
+            f"a read {flip['a_extracted']!r}, b read {flip['b_extracted']!r})"
+        )
+    if len(result["flipped"]) > SHOWN:
+        say(f"compare: … {len(result['flipped']) - SHOWN} more flipped rows in compare_report.json")
+    run_dir.write_json("compare_report.json", result)
+    return result

@@ -1,0 +1,109 @@
+"""The run in numbers, from the metric stream: ``summary.json``, ``summary.md`` and the console table.
+
+Tokens generated = Σ over logging steps of ``completions/mean_length`` × completions per step (from the
+trainer's batch shape); throughput divides that by Σ ``step_time`` (generation and the update together,
+as TRL measures a step). Accuracy is read from the eval records' tags (``before``/``after``; the last
+``periodic`` point when no final one ran); the best checkpoint from ``eval_report.json`` when the
+evaluation saved one.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rlvr.run_dir import FILES, RunDir
+
+
+def build_summary(
+    records: list[dict[str, Any]],
+    alarms: list[dict[str, Any]],
+    run_dir: RunDir,
+    wall_time_s: float,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The summary dict (JSON-ready) for the records a run logged."""
+    setup = next((r for r in records if r.get("kind") == "setup"), {})
+    steps = [r for r in records if r.get("kind") == "train" and "loss" in r]
+    per_step = setup.get("completions_per_step") or 0
+    tokens = sum((r.get("completions/mean_length") or 0) * per_step for r in steps)
+    step_time = sum(r.get("step_time") or 0 for r in steps)
+    summary: dict[str, Any] = {
+        "steps": steps[-1]["step"] if steps else 0,
+        "max_steps": setup.get("max_steps"),
+        "wall_time_s": round(wall_time_s, 1),
+        "tokens_generated": round(tokens) if per_step else None,
+        "generated_tok_per_s": round(tokens / step_time, 1) if per_step and step_time else None,
+        "final_reward": steps[-1].get("reward") if steps else None,
+        "accuracy": _accuracy(records),
+        "best_checkpoint": _best_checkpoint(run_dir),
+        "alarms": [a["message"] for a in alarms],
+    }
+    summary |= {k: v for k, v in (extra or {}).items() if not k.startswith("eval/")}
+    summary["files"] = {name: str(run_dir.path / name) for name in _present(run_dir)}
+    return summary
+
+
+def _accuracy(records: list[dict[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for record in records:
+        if record.get("kind") == "eval" and record.get("eval/accuracy") is not None:
+            found[str(record.get("tag") or "eval")] = record["eval/accuracy"]
+    if "after" not in found and "periodic" in found:
+        found["after"] = found["periodic"]
+    found.pop("periodic", None)
+    return found
+
+
+def _best_checkpoint(run_dir: RunDir) -> Any:
+    report_file = run_dir.path / "eval_report.json"
+    if not report_file.is_file():
+        return None
+    try:
+        report = json.loads(report_file.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return None
+    best = (report.get("periodic") or {}).get("best") or report.get("best")
+    return best if isinstance(best, dict) else None
+
+
+def _present(run_dir: RunDir) -> list[str]:
+    names = []
+    for name in FILES:
+        if "<tag>" in name:
+            prefix, suffix = name.split("<tag>")
+            names += sorted(p.name for p in run_dir.path.glob(f"{prefix}*{suffix}"))
+        elif (run_dir.path / name).exists():
+            names.append(name)
+    return names
+
+
+def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) rows for the console table and ``summary.md``."""
+    accuracy = summary.get("accuracy") or {}
+    rows = [
+        ("steps", f"{summary['steps']}" + (f"/{summary['max_steps']}" if summary.get("max_steps") else "")),
+        ("wall time", f"{summary['wall_time_s']} s"),
+        ("tokens generated", _text(summary.get("tokens_generated"))),
+        ("generated tok/s", _text(summary.get("generated_tok_per_s"))),
+        ("final reward", _text(summary.get("final_reward"))),
+        ("accuracy", " → ".join(f"{t} {_text(v)}" for t, v in accuracy.items()) or "not measured"),
+    ]
+    if summary.get("best_checkpoint"):
+        rows.append(("best checkpoint", json.dumps(summary["best_checkpoint"])))
+    rows.append(("alarms", str(len(summary["alarms"])) if summary["alarms"] else "none"))
+    rows += [(f"  {i}", message) for i, message in enumerate(summary["alarms"], start=1)]
+    return rows
+
+
+def summary_markdown(summary: dict[str, Any]) -> str:
+    lines = ["# Run summary", "", "| | |", "|---|---|"]
+    lines += [f"| {label.strip()} | {value} |" for label, value in summary_rows(summary)]
+    lines += ["", "## Files", ""] + [f"- `{name}`: {path}" for name, path in summary["files"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.4g}" if isinstance(value, float) else str(value)

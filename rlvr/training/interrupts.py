@@ -1,0 +1,76 @@
+"""SIGINT / SIGTERM during training: finish the current optimizer step, save a checkpoint, then stop.
+
+The first signal only sets a flag; the callback asks the trainer to save and stop at the end of the step
+(``control.should_save``/``should_training_stop``), so the checkpoint is consistent and ``auto`` resume
+picks it up. The mode then writes the report so far and exits non-zero with the resume command. A second
+signal restores the default handler and stops at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+from typing import Any
+
+from rlvr.console import warn
+
+EXIT_CODES = {"SIGINT": 130, "SIGTERM": 143}
+
+
+class GracefulStop:
+    """Signal handlers for the duration of ``trainer.train()`` (use as a context manager)."""
+
+    def __init__(self) -> None:
+        self.signal: str | None = None
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> GracefulStop:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            # Not on the main thread (e.g. a notebook worker) there is no graceful stop.
+            with contextlib.suppress(ValueError):
+                self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+        self._previous.clear()
+
+    def _handle(self, number: int, frame: Any) -> None:
+        name = signal.Signals(number).name
+        if self.signal is not None:  # the second signal: stop now
+            signal.signal(number, signal.SIG_DFL)
+            signal.raise_signal(number)
+            return
+        self.signal = name
+        warn(
+            f"{name} received: saving a checkpoint at the end of this step, then stopping (again to stop now)"
+        )
+
+    def callback(self) -> Any:
+        """A ``TrainerCallback`` that turns the flag into save-and-stop at the end of a step."""
+        from transformers import TrainerCallback
+
+        stop = self
+
+        class StopOnSignal(TrainerCallback):
+            def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> Any:
+                if stop.signal is not None:
+                    control.should_save = True
+                    control.should_training_stop = True
+                return control
+
+        return StopOnSignal()
+
+
+def resume_command(argv: list[str], run_dir: str) -> str:
+    """The command that continues this run in its own dir from its newest complete checkpoint."""
+    import shlex
+
+    kept = [
+        a
+        for a in argv[1:]
+        if not a.lstrip("+").startswith(("hydra.run.dir=", "train.resume_from_checkpoint="))
+    ]
+    args = [*kept, f"hydra.run.dir={run_dir}", "train.resume_from_checkpoint=auto"]
+    return "python run_pipeline.py " + " ".join(shlex.quote(a) for a in args)

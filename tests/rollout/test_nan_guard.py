@@ -1,0 +1,92 @@
+"""``train.nan_guard``: a non-finite gradient never reaches the weights (CPU, tiny model, injected NaN)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rlvr.rewards import RewardSet
+from rlvr.training.nan_guard import NonFiniteGradientError, gradients_finite
+
+
+def train_with_nan_at_step(model_dir: Path, out: Path, policy: str, bad_step: int):
+    """Three optimizer steps; every gradient of step ``bad_step`` gets a NaN injected."""
+    import torch
+    from datasets import Dataset
+    from transformers import AutoModelForCausalLM, AutoTokenizer, TrainerCallback
+
+    from rlvr.training import GRPOTrainingLoop
+
+    rewards = RewardSet([{"_target_": "tests.scorers_for_tests.digit_share"}])
+    loop = GRPOTrainingLoop(
+        nan_guard=policy,
+        rollout={"backend": "trl"},
+        max_steps=3,
+        per_device_train_batch_size=4,
+        num_generations=2,
+        max_completion_length=8,
+        learning_rate=0.05,
+        logging_steps=1,
+        save_strategy="no",
+        bf16=False,
+        gradient_checkpointing=False,
+        dataloader_num_workers=0,
+        seed=0,
+    )
+
+    class PoisonGradients(TrainerCallback):  # runs just before the optimizer step
+        def on_pre_optimizer_step(self, args, state, control, model=None, **kwargs):
+            if state.global_step + 1 == bad_step:
+                for param in model.parameters():
+                    if param.grad is not None:
+                        param.grad[..., 0] = float("nan")
+
+    data = Dataset.from_list([{"prompt": f"question {n}", "answer": str(n)} for n in range(1, 10)])
+    trainer = loop.build_trainer(
+        AutoModelForCausalLM.from_pretrained(model_dir),
+        AutoTokenizer.from_pretrained(model_dir),
+        data,
+        rewards.functions,
+        rewards.weights,
+        output_dir=out,
+        callbacks=[PoisonGradients()],
+    )
+    snapshots = {}
+
+    class Snapshot(TrainerCallback):
+        def on_step_end(self, args, state, control, model=None, **kwargs):
+            snapshots[state.global_step] = {n: p.detach().clone() for n, p in model.named_parameters()}
+
+    trainer.add_callback(Snapshot())
+    trainer.train()
+    assert all(torch.isfinite(p).all() for p in trainer.model.parameters())
+    return trainer, snapshots
+
+
+@pytest.mark.slow
+def test_skip_keeps_the_weights_and_counts_the_step(tiny_model_dir: Path, tmp_path: Path, capsys) -> None:
+    import torch
+
+    trainer, snapshots = train_with_nan_at_step(tiny_model_dir, tmp_path, "skip", bad_step=2)
+    assert trainer.state.global_step == 3
+    assert all(torch.equal(snapshots[2][n], snapshots[1][n]) for n in snapshots[1])  # step 2 not applied
+    assert any(not torch.equal(snapshots[3][n], snapshots[2][n]) for n in snapshots[2])  # step 3 was
+    logs = [e for e in trainer.state.log_history if "loss" in e]
+    assert [e["nan_guard/skipped_steps"] for e in logs] == [0, 1, 1]
+    assert "optimizer step 2 skipped: non-finite gradients" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_stop_ends_the_run_naming_the_step(tiny_model_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(NonFiniteGradientError, match="optimizer step 2 are not finite"):
+        train_with_nan_at_step(tiny_model_dir, tmp_path, "stop", bad_step=2)
+
+
+def test_gradients_finite() -> None:
+    import torch
+
+    good, bad = torch.nn.Parameter(torch.ones(3)), torch.nn.Parameter(torch.ones(3))
+    good.grad, bad.grad = torch.ones(3), torch.tensor([1.0, float("inf"), 0.0])
+    assert gradients_finite([good]) and not gradients_finite([good, bad])
+    assert gradients_finite([torch.nn.Parameter(torch.ones(2))])  # no gradient yet

@@ -1,0 +1,104 @@
+"""Resume that resumes: 2 steps + SIGTERM + resume to 4 gives the same steps 3-4 as 4 steps straight."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from rlvr.rewards import RewardSet
+from rlvr.training.resume import complete_checkpoints, resolve_checkpoint
+
+KEYS = ("reward", "loss", "grad_norm", "completions/mean_length", "learning_rate")
+
+
+def make_loop(max_steps: int, resume: str | None = None, **extra):
+    from rlvr.training import GRPOTrainingLoop
+
+    return GRPOTrainingLoop(
+        rollout={"backend": "trl"},
+        max_steps=max_steps,
+        resume_from_checkpoint=resume,
+        per_device_train_batch_size=4,
+        num_generations=2,
+        max_completion_length=8,
+        learning_rate=0.05,
+        lr_scheduler_type="linear",
+        logging_steps=1,
+        bf16=False,
+        gradient_checkpointing=False,
+        dataloader_num_workers=0,
+        seed=0,
+        **{"save_strategy": "no", **extra},
+    )
+
+
+def build(loop, model_dir: Path, out: Path, callbacks=()):
+    from datasets import Dataset
+    from transformers import AutoModelForCausalLM, AutoTokenizer, set_seed
+
+    set_seed(0)
+    rewards = RewardSet([{"_target_": "tests.scorers_for_tests.digit_share"}])
+    data = Dataset.from_list([{"prompt": f"question {n}", "answer": str(n)} for n in range(1, 17)])
+    return loop.build_trainer(
+        AutoModelForCausalLM.from_pretrained(model_dir),
+        AutoTokenizer.from_pretrained(model_dir),
+        data,
+        rewards.functions,
+        rewards.weights,
+        output_dir=out,
+        callbacks=list(callbacks),
+    )
+
+
+def steps(trainer) -> dict[int, dict]:
+    return {e["step"]: {k: e[k] for k in KEYS} for e in trainer.state.log_history if "loss" in e}
+
+
+@pytest.mark.slow
+def test_sigterm_then_auto_resume_matches_an_uninterrupted_run(tiny_model_dir: Path, tmp_path: Path) -> None:
+    from transformers import TrainerCallback
+
+    straight = make_loop(4)
+    reference = build(straight, tiny_model_dir, tmp_path / "straight" / "checkpoints")
+    straight.train(reference)
+
+    class TermAfterStep2(TrainerCallback):
+        def on_step_begin(self, args, state, control, **kwargs):
+            if state.global_step == 1:  # during step 2: a real signal, handled by GracefulStop
+                os.kill(os.getpid(), signal.SIGTERM)
+
+    out = tmp_path / "resumed" / "checkpoints"
+    first = make_loop(4)
+    interrupted = build(first, tiny_model_dir, out, [TermAfterStep2()])
+    first.train(interrupted)
+    assert first.interrupted == "SIGTERM" and interrupted.state.global_step == 2
+    assert [p.name for p in complete_checkpoints(out)] == ["checkpoint-2"]
+
+    second = make_loop(4, resume="auto", save_strategy="steps", save_steps=2)
+    resumed = build(second, tiny_model_dir, out)
+    second.train(resumed)
+    assert second.resumed_from == str(out / "checkpoint-2") and second.interrupted is None
+    expected, got = steps(reference), steps(resumed)
+    assert sorted(got) == [1, 2, 3, 4]  # steps 1-2 come back with the checkpoint's state, 3-4 are new
+    for step in (1, 2, 3, 4):
+        assert got[step] == pytest.approx(expected[step], rel=1e-4, abs=1e-6), step
+
+    assert complete_checkpoints(out)[-1].name == "checkpoint-4"
+    finished = make_loop(4, resume="auto")  # resuming a finished run says so and does nothing
+    assert finished.train(build(finished, tiny_model_dir, out)) is None
+
+
+def test_auto_skips_incomplete_checkpoints(tmp_path: Path) -> None:
+    for step, complete in ((2, True), (4, True), (6, False)):
+        folder = tmp_path / f"checkpoint-{step}"
+        folder.mkdir()
+        if complete:
+            (folder / "trainer_state.json").write_text(f'{{"global_step": {step}}}')
+    assert resolve_checkpoint("auto", tmp_path) == tmp_path / "checkpoint-4"
+    assert resolve_checkpoint("auto", tmp_path / "none") is None
+    assert resolve_checkpoint(None, tmp_path) is None
+    with pytest.raises(ValueError, match="not a complete checkpoint"):
+        resolve_checkpoint(str(tmp_path / "checkpoint-6"), tmp_path)
