@@ -7,6 +7,7 @@ pipe to ``grep '^rlvr:'`` keeps rlvr's lines apart from the libraries' own outpu
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 PREFIX = "rlvr:"
 
@@ -24,3 +25,14 @@ def warn(message: str) -> None:
 def error(message: str) -> None:
     """One error line on stderr (the caller decides the exit status)."""
     print(f"{PREFIX} {message}", file=sys.stderr, flush=True)
+
+
+def progress(items: Any, what: str, unit: str = "batch") -> Any:
+    """``items`` with a progress bar on stderr (``rlvr: <what>``) when there are at least two of them:
+    long evaluations show their progress, one-batch ones print nothing."""
+    items = list(items)
+    if len(items) < 2:
+        return items
+    from tqdm.auto import tqdm
+
+    return tqdm(items, desc=f"{PREFIX} {what}", unit=unit, file=sys.stderr, leave=False, dynamic_ncols=True)

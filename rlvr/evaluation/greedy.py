@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from rlvr.answers import DEFAULT_STRATEGIES, extract_answer, is_correct
+from rlvr.console import progress
 from rlvr.evaluation.options import eval_config_issues
 from rlvr.evaluation.report import (
     compare_reports,
@@ -118,7 +119,7 @@ class GreedyAccuracy:
         """One record per row (see :func:`rlvr.evaluation.report.sample_record`), in row order."""
         check = format_check or self.default_format_check
         samples: list[dict[str, Any]] = []
-        for start in range(0, len(rows), self.batch_size):
+        for start in progress(range(0, len(rows), self.batch_size), f"eval ({len(rows)} problems)"):
             batch = rows.select(range(start, min(start + self.batch_size, len(rows))))
             outputs = self.generate(model, tokenizer, batch["prompt"])
             for offset, (row, (completion, length)) in enumerate(zip(batch, outputs, strict=True)):
@@ -133,7 +134,7 @@ class GreedyAccuracy:
         """``samples_per_problem`` sampled completions per row, as (extracted answer, correct) pairs."""
         per_call = max(1, self.batch_size // self.samples_per_problem)
         verdicts: list[list[tuple[str | None, bool]]] = []
-        for start in range(0, len(rows), per_call):
+        for start in progress(range(0, len(rows), per_call), f"sampled eval ({len(rows)} problems)"):
             batch = rows.select(range(start, min(start + per_call, len(rows))))
             for row, completions in zip(batch, self.sample(model, tokenizer, batch["prompt"]), strict=True):
                 verdicts.append(

@@ -123,6 +123,15 @@ class GRPOTrainingLoop:
             for key, value in kwargs.items()
             if key not in fields
         ]
+        if kwargs.get("hub_token"):  # transformers pickles its arguments into every checkpoint and model dir
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.hub_token",
+                    "***",
+                    "a token in the config would be written into checkpoints and final_model/training_args.bin",
+                    "remove it and set the HF_TOKEN environment variable instead",
+                )
+            )
         if kwargs.get("reward_weights") is not None:
             issues.append(
                 ConfigIssue(

@@ -136,3 +136,14 @@ def test_component_rules_that_assume_types_do_not_crash_validation() -> None:
     assert [i.rule for i in value_issues("x", _Strict, {"n": 2})] == ["n must be odd"]
     with pytest.raises(KeyError):  # without a type issue, a crashing rule is a bug to see, not to hide
         value_issues("x", _Strict, {})
+
+
+def test_a_hub_token_in_the_config_is_refused_without_echoing_it() -> None:
+    from rlvr.config import ConfigValidationError, validate_config
+    from tests.conftest import compose_config
+
+    with pytest.raises(ConfigValidationError) as caught:
+        validate_config(compose_config(["train.hub_token=hf_secret123"]))
+    message = str(caught.value)
+    assert "train.hub_token='***'" in message and "HF_TOKEN environment variable" in message
+    assert "hf_secret123" not in message
