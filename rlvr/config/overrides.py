@@ -111,7 +111,7 @@ def group_option_issues(args: list[str]) -> list[ConfigIssue]:
     """Command-line mistakes caught before Hydra, which reports them without a suggestion or with a traceback:
     group selections (``data_component=finqq``, ``experiment=smok``) naming no file in ``conf/``, each with
     the closest option and the full list; two commands in one call (:func:`command_issues`)."""
-    issues = command_issues(args)
+    issues = command_issues(args) + root_key_issues(args)
     for arg in args:
         key, sep, value = arg.lstrip("+").partition("=")
         group = key.split("@", 1)[0]
@@ -129,6 +129,32 @@ def group_option_issues(args: list[str]) -> list[ConfigIssue]:
                         f"did you mean {group}={guess}?" if guess else f"use one of {', '.join(options)}",
                     )
                 )
+    return issues
+
+
+def root_keys() -> set[str]:
+    """Every name an override may start with: component nodes, config groups, root keys, ``hydra``."""
+    import yaml
+
+    root = yaml.safe_load((CONF_DIR / "config.yaml").read_text(encoding="utf-8")) or {}
+    groups = {p.name for p in CONF_DIR.iterdir() if p.is_dir()}
+    return set(root) | set(COMPONENT_NODES) | groups | {"hydra"}
+
+
+def root_key_issues(args: list[str]) -> list[ConfigIssue]:
+    """``trian.max_steps=3`` or ``mdoe=check``: a first name that is no node, group or root key gets the
+    closest one (Hydra would advise prefixing ``+``, which only adds a key nothing reads)."""
+    known, issues = root_keys(), []
+    for arg in args:
+        if arg.startswith("-") or "=" not in arg or arg.startswith("~"):
+            continue
+        key = arg.lstrip("+").split("=", 1)[0]
+        root = re.split(r"[.@\[/]", key, maxsplit=1)[0]  # hydra/launcher=..., data_component@data=...
+        if root and root not in known:
+            guess = closest(root, sorted(known))
+            fixed = key.replace(root, guess, 1) if guess else None
+            fix = f"did you mean {fixed}?" if fixed else f"start the key with one of {', '.join(sorted(known))}"
+            issues.append(ConfigIssue(key, arg.split("=", 1)[1], "unknown key", fix))
     return issues
 
 

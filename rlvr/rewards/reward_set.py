@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from rlvr.config.build import locate_target, target_or_issue
 from rlvr.config.errors import ConfigIssue, closest
+from rlvr.config.types import type_issue
 from rlvr.interfaces import Judge
 from rlvr.rewards.adapter import ON_ERROR, RUNTIME_INPUTS, SafeReward, is_batched
 from rlvr.rewards.judge import correctness_judge
@@ -195,6 +196,12 @@ def _param_issues(key: str, target: str, scorer: Any, params: dict[str, Any]) ->
             issues.append(
                 ConfigIssue(where, value, f"not a valid value for {name} of {target}", f"use {choices}")
             )
+        elif (
+            name in hints
+            and not _literal_list(hints[name])
+            and (wrong := type_issue(where, value, hints[name]))
+        ):
+            issues.append(wrong)  # (a list of Literal choices also takes one string: checked just above)
     rules = getattr(scorer, "param_issues", None)
     if callable(rules) and not issues:  # the rules may assume the params above are well-formed
         fix = "change the params named in the rule"
@@ -207,6 +214,17 @@ def _type_hints(scorer: Any) -> dict[str, Any]:
         return typing.get_type_hints(scorer)
     except Exception:  # custom scorers may annotate with names we cannot resolve: skip the check
         return {}
+
+
+def _literal_list(hint: Any) -> bool:
+    """``Sequence[Literal[...]]``, possibly inside Optional: checked by :func:`_bad_choice`."""
+    arms = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
+    return any(
+        typing.get_origin(arm) in (list, tuple, collections.abc.Sequence)
+        and typing.get_args(arm)
+        and typing.get_origin(typing.get_args(arm)[0]) is Literal
+        for arm in arms
+    )
 
 
 def _bad_choice(hint: Any, value: Any) -> str | None:
