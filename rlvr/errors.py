@@ -1,7 +1,8 @@
 """The errors rlvr raises on purpose, each with its exit status, so the command line can print one line.
 
 ``run_pipeline.py`` prints ``rlvr: <message>`` for these, without a traceback, and exits with the class's
-status: 2 config, 3 data, 4 model, 5 environment (a missing package or device), 6 training. Any other
+status: 2 config, 3 data, 4 model, 5 environment (a missing package or device), 6 training,
+7 output (a result could not be written). Any other
 exception is a bug and keeps its traceback. ``debug=true`` (or ``HYDRA_FULL_ERROR=1``) shows the
 traceback for ours too. Each class also derives from the built-in error callers caught before, so code
 that catches ``ValueError`` or ``OSError`` keeps working.
@@ -42,6 +43,12 @@ class TrainingError(RlvrError, FloatingPointError):
     """Training cannot go on (e.g. non-finite weights or gradients)."""
 
     exit_code = 6
+
+
+class OutputError(RlvrError, OSError):
+    """A result could not be written (disk full, no permission); the message lists what was saved."""
+
+    exit_code = 7
 
 
 class Interrupted(RlvrError):

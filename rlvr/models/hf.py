@@ -97,6 +97,8 @@ class HFModel:
                 f"could not load the tokenizer of {self.model_name_or_path!r}: {err}. Offline? Set "
                 "model.model_name_or_path to a local directory or .gguf file."
             ) from err
+        except (ValueError, RuntimeError, EOFError, IndexError, KeyError) as err:
+            raise self._unreadable("tokenizer", err) from err
         if self.eos_token:
             tokenizer.eos_token = self.eos_token
         if self.chat_template:
@@ -141,6 +143,8 @@ class HFModel:
                 f"could not load model {self.model_name_or_path!r}: {err}. Offline? Set "
                 "model.model_name_or_path to a local directory or .gguf file."
             ) from err
+        except (ValueError, RuntimeError, EOFError, IndexError, KeyError) as err:
+            raise self._unreadable("weights", err) from err
         if "gguf_file" in extra:
             _clear_gguf_marks(model)
         if self.eos_token:
@@ -148,6 +152,17 @@ class HFModel:
             model.config.eos_token_id = tokenizer.eos_token_id
         model.generation_config.pad_token_id = tokenizer.pad_token_id
         return LoadedModel(model, tokenizer, self._peft_config(), self.save_merged)
+
+    def _unreadable(self, what: str, err: Exception) -> Exception:
+        """A local model file that does not parse (a truncated download, say) as a ModelError naming the
+        path; anything else (a hub id, a real bug) keeps its own error."""
+        if not _looks_local(self.model_name_or_path):
+            return err
+        reason = str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__
+        return ModelError(
+            f"could not read the {what} of {self.model_name_or_path} ({type(err).__name__}: {reason}). "
+            "The file may be truncated or corrupt: download it again, or check model.model_name_or_path"
+        )
 
     def _peft_config(self) -> Any | None:
         if not self.lora.get("enabled"):

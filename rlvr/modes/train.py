@@ -150,21 +150,38 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
             _evaluate(parts, trainer, "after", run_dir, report, results)
             adopt_point(periodic, trainer.state.global_step, results.get("after"))
         summarize_evaluation(parts.evaluator, results, periodic, report, started)
-        report["final_model"] = str(run_dir.file("final_model"))
-        trainer.save_model(report["final_model"])
-        parts.policy.tokenizer.save_pretrained(report["final_model"])
-        if parts.policy.save_merged:
-            from rlvr.models.saving import save_merged
-
-            report["merged_model"] = str(
-                save_merged(trainer.model, parts.policy.tokenizer, run_dir.file("merged_model"))
-            )
+        run_dir.write_json("eval_report.json", report)  # the accuracy is kept even if the save below fails
+        save_final(parts, trainer, run_dir, report)
         run_dir.write_json("eval_report.json", report)
         return report
     finally:
         parts.observer.finish(
             {f"eval/{t}/accuracy": report[t]["accuracy"] for t in ("before", "after") if t in report}
         )
+
+
+def save_final(parts: Components, trainer: Any, run_dir: RunDir, report: dict[str, Any]) -> None:
+    """Save the final model (and the merged one when asked); a failed write names the path, the reason
+    and what is already safe on disk."""
+    from rlvr.errors import OutputError
+
+    target = run_dir.file("final_model")
+    try:
+        trainer.save_model(str(target))
+        parts.policy.tokenizer.save_pretrained(str(target))
+        report["final_model"] = str(target)
+        if parts.policy.save_merged:
+            from rlvr.models.saving import save_merged
+
+            target = run_dir.file("merged_model")
+            report["merged_model"] = str(save_merged(trainer.model, parts.policy.tokenizer, target))
+    except OSError as err:
+        saved = sorted(p.name for p in run_dir.path.iterdir() if not p.name.startswith("."))
+        raise OutputError(
+            f"could not write {target}: {err.strerror or err}. Already on disk in {run_dir.path}: "
+            f"{', '.join(saved)}. Fix: free space or choose another hydra.run.dir, then resume with "
+            "train.resume_from_checkpoint=auto (checkpoints) or re-run"
+        ) from err
 
 
 def stop_after_signal(signal: str, trainer: Any, run_dir: RunDir, report: dict[str, Any]) -> None:

