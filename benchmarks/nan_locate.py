@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -27,7 +28,7 @@ def main() -> None:
     parser.add_argument("--prompts", required=True)
     parser.add_argument("--kind", default="fast")
     options = parser.parse_args()
-    work = Path("/tmp/nan-locate")
+    work = Path(tempfile.gettempdir()) / "nan-locate"
     model_dir = build_model(work / "model", options.tokenizer)
     trainer = build_trainer(
         options.kind,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def main() -> None:
     parser.add_argument("--prompts", required=True)
     parser.add_argument("--kinds", nargs="+", default=["fast", "trl"])
     options = parser.parse_args()
-    work = Path("/tmp/nan-probe")
+    work = Path(tempfile.gettempdir()) / "nan-probe"
     model_dir = build_model(work / "model", options.tokenizer)
     prompts = gsm8k_prompts(options.prompts, 512)
     for kind in options.kinds:

@@ -20,6 +20,7 @@ import argparse
 import json
 import statistics
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -220,7 +221,7 @@ def main() -> None:
     )
     parser.add_argument("--tokenizer", required=True, help="tokenizer dir or .gguf file (vocab 49152)")
     parser.add_argument("--prompts", required=True, help="GSM8K train.jsonl")
-    parser.add_argument("--work", default="/tmp/rollout-bench")
+    parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "rollout-bench"))
     parser.add_argument(
         "--variants",
         nargs="+",

@@ -6,34 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from rlvr.rewards import RewardSet
 from rlvr.training.nan_guard import NonFiniteGradientError, gradients_finite
+from tests.tiny_grpo import tiny_loop, tiny_trainer
 
 
 def train_with_nan_at_step(model_dir: Path, out: Path, policy: str, bad_step: int):
     """Three optimizer steps; every gradient of step ``bad_step`` gets a NaN injected."""
     import torch
-    from datasets import Dataset
-    from transformers import AutoModelForCausalLM, AutoTokenizer, TrainerCallback
+    from transformers import TrainerCallback
 
-    from rlvr.training import GRPOTrainingLoop
-
-    rewards = RewardSet([{"_target_": "tests.scorers_for_tests.digit_share"}])
-    loop = GRPOTrainingLoop(
-        nan_guard=policy,
-        rollout={"backend": "trl"},
-        max_steps=3,
-        per_device_train_batch_size=4,
-        num_generations=2,
-        max_completion_length=8,
-        learning_rate=0.05,
-        logging_steps=1,
-        save_strategy="no",
-        bf16=False,
-        gradient_checkpointing=False,
-        dataloader_num_workers=0,
-        seed=0,
-    )
+    loop = tiny_loop(nan_guard=policy, rollout={"backend": "trl"})
 
     class PoisonGradients(TrainerCallback):  # runs just before the optimizer step
         def on_pre_optimizer_step(self, args, state, control, model=None, **kwargs):
@@ -42,16 +24,7 @@ def train_with_nan_at_step(model_dir: Path, out: Path, policy: str, bad_step: in
                     if param.grad is not None:
                         param.grad[..., 0] = float("nan")
 
-    data = Dataset.from_list([{"prompt": f"question {n}", "answer": str(n)} for n in range(1, 10)])
-    trainer = loop.build_trainer(
-        AutoModelForCausalLM.from_pretrained(model_dir),
-        AutoTokenizer.from_pretrained(model_dir),
-        data,
-        rewards.functions,
-        rewards.weights,
-        output_dir=out,
-        callbacks=[PoisonGradients()],
-    )
+    trainer = tiny_trainer(loop, model_dir, out, callbacks=[PoisonGradients()])
     snapshots = {}
 
     class Snapshot(TrainerCallback):

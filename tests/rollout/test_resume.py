@@ -8,53 +8,28 @@ from pathlib import Path
 
 import pytest
 
-from rlvr.rewards import RewardSet
 from rlvr.training.resume import complete_checkpoints, resolve_checkpoint
+from tests.tiny_grpo import logged_steps, tiny_loop, tiny_trainer
 
 KEYS = ("reward", "loss", "grad_norm", "completions/mean_length", "learning_rate")
 
 
 def make_loop(max_steps: int, resume: str | None = None, **extra):
-    from rlvr.training import GRPOTrainingLoop
-
-    return GRPOTrainingLoop(
+    return tiny_loop(
         rollout={"backend": "trl"},
         max_steps=max_steps,
         resume_from_checkpoint=resume,
-        per_device_train_batch_size=4,
-        num_generations=2,
-        max_completion_length=8,
-        learning_rate=0.05,
         lr_scheduler_type="linear",
-        logging_steps=1,
-        bf16=False,
-        gradient_checkpointing=False,
-        dataloader_num_workers=0,
-        seed=0,
-        **{"save_strategy": "no", **extra},
+        **extra,
     )
 
 
 def build(loop, model_dir: Path, out: Path, callbacks=()):
-    from datasets import Dataset
-    from transformers import AutoModelForCausalLM, AutoTokenizer, set_seed
-
-    set_seed(0)
-    rewards = RewardSet([{"_target_": "tests.scorers_for_tests.digit_share"}])
-    data = Dataset.from_list([{"prompt": f"question {n}", "answer": str(n)} for n in range(1, 17)])
-    return loop.build_trainer(
-        AutoModelForCausalLM.from_pretrained(model_dir),
-        AutoTokenizer.from_pretrained(model_dir),
-        data,
-        rewards.functions,
-        rewards.weights,
-        output_dir=out,
-        callbacks=list(callbacks),
-    )
+    return tiny_trainer(loop, model_dir, out, prompts=16, callbacks=callbacks)
 
 
 def steps(trainer) -> dict[int, dict]:
-    return {e["step"]: {k: e[k] for k in KEYS} for e in trainer.state.log_history if "loss" in e}
+    return logged_steps(trainer, KEYS)
 
 
 @pytest.mark.slow

@@ -13,45 +13,19 @@ from typing import Any
 import pytest
 
 from rlvr.rewards import RewardSet
+from tests.tiny_grpo import logged_steps, tiny_loop, tiny_trainer
 
 KEYS = ("reward", "completions/mean_length", "loss", "grad_norm", "rewards/digit_share/mean")
 
 
 def train(model_dir: Path, out: Path, backend: str, lora: bool) -> tuple[Any, list[dict[str, Any]]]:
-    from datasets import Dataset
     from peft import LoraConfig
-    from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from rlvr.training import GRPOTrainingLoop
-
-    rewards = RewardSet([{"_target_": "tests.scorers_for_tests.digit_share"}])
-    loop = GRPOTrainingLoop(
-        rollout={"backend": backend},
-        max_steps=3,
-        per_device_train_batch_size=4,
-        num_generations=2,
-        max_completion_length=12,
-        learning_rate=0.05,
-        logging_steps=1,
-        save_strategy="no",
-        bf16=False,
-        gradient_checkpointing=False,
-        dataloader_num_workers=0,
-        seed=0,
-    )
-    data = Dataset.from_list([{"prompt": f"question {n}", "answer": str(n)} for n in range(1, 10)])
+    loop = tiny_loop(rollout={"backend": backend}, max_completion_length=12)
     peft = LoraConfig(r=4, lora_alpha=8, lora_dropout=0.0, target_modules="all-linear") if lora else None
-    trainer = loop.build_trainer(
-        AutoModelForCausalLM.from_pretrained(model_dir),
-        AutoTokenizer.from_pretrained(model_dir),
-        data,
-        rewards.functions,
-        rewards.weights,
-        output_dir=out,
-        peft_config=peft,
-    )
+    trainer = tiny_trainer(loop, model_dir, out, peft_config=peft)
     trainer.train()
-    return trainer, [{k: e[k] for k in KEYS} for e in trainer.state.log_history if "loss" in e]
+    return trainer, list(logged_steps(trainer, KEYS).values())
 
 
 @pytest.mark.slow
