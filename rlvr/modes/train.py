@@ -85,7 +85,9 @@ def memory_estimate(cfg: DictConfig, model_component: ModelComponent) -> dict[st
         free, total = torch.cuda.mem_get_info()
         problem = fit_problem(estimate, free / GIB, total / GIB)
         if problem and problem[1]:
-            raise MemoryError(f"model: {problem[0]}")
+            from rlvr.errors import SetupError
+
+            raise SetupError(f"model: {problem[0]}")
         if problem:
             warn(problem[0])
     return estimate
