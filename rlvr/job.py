@@ -26,6 +26,10 @@ def run_job(
     cfg: DictConfig, run_dir: RunDir, modes: Iterable[str], run: Callable[..., Any], sweep: bool
 ) -> int:
     """Run one job; returns its exit status (0 = success)."""
+    if sweep:
+        from rlvr.modes.sweep import with_task_rewards
+
+        cfg = with_task_rewards(cfg)
     try:
         validate_config(cfg, modes=modes)
     except ConfigValidationError as err:

@@ -61,3 +61,27 @@ def test_sweep_fail_fast_stops_at_the_first_failure(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert not list((tmp_path / "multirun").glob("*/*/1"))  # the second job never ran
+
+
+def test_a_sweep_over_tasks_gives_each_job_its_tasks_rewards(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "run_pipeline.py"),
+            "-m",
+            "data_component=smoke_math,finqa",
+            "mode=score",
+            f"input={SAMPLES}",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    (sweep,) = (tmp_path / "multirun").glob("*/*")
+    first, second = (
+        json.loads((sweep / job / "scores.jsonl").read_text().splitlines()[0]) for job in ("0", "1")
+    )
+    assert "numeric_correctness" in first and "finqa_correctness" not in first  # smoke_math: GSM8K rewards
+    assert "finqa_correctness" in second and "numeric_correctness" not in second  # finqa: FinQA's verifier

@@ -30,3 +30,28 @@ def sweep_run_names(cfg: DictConfig) -> None:
             wandb.group = "/".join(Path(str(hydra.sweep.dir)).parts[-2:])
         if wandb.get("name") is None:
             wandb.name = hydra.job.override_dirname or f"job{hydra.job.num}"
+
+
+def with_task_rewards(cfg: DictConfig) -> DictConfig:
+    """In a sweep over tasks (``-m data_component=gsm8k,finqa``), give each job its task's reward set.
+
+    A single run gets ``reward_component=<task>`` added to its command line before Hydra
+    (:func:`rlvr.config.overrides.companion_overrides`); a sweep cannot, because the task differs per job.
+    So the job re-composes its own config with that choice added, when the task has a same-named reward
+    set and the command line picks none."""
+    from hydra import compose
+    from hydra.core.hydra_config import HydraConfig
+
+    from rlvr.config.overrides import CONF_DIR
+
+    if not HydraConfig.initialized():
+        return cfg
+    hydra = HydraConfig.get()
+    task = hydra.runtime.choices.get("data_component@data")
+    overrides = list(hydra.overrides.task)
+    picked = any(o.lstrip("+").startswith("reward_component") for o in overrides)
+    if picked or not task or not (CONF_DIR / "reward_component" / f"{task}.yaml").exists():
+        return cfg
+    if hydra.runtime.choices.get("reward_component@reward") == task:
+        return cfg
+    return compose(config_name="config", overrides=[*overrides, f"reward_component@reward={task}"])
