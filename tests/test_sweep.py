@@ -12,20 +12,18 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = "pkg://rlvr/data/builtin/sample_completions.jsonl"
 
 
+def sweep(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """``python run_pipeline.py -m <args>`` in ``cwd``."""
+    command = [sys.executable, str(ROOT / "run_pipeline.py"), "-m", *args]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
 def test_sweep_goes_on_past_a_failed_job_and_summarises(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "run_pipeline.py"),
-            "-m",
-            "mode=score",
-            f"input={SAMPLES},{tmp_path / 'absent.jsonl'}",
-            "reward.reward_functions[0].params.correct_reward=1.0,5.0",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    result = sweep(
+        tmp_path,
+        "mode=score",
+        f"input={SAMPLES},{tmp_path / 'absent.jsonl'}",
+        "reward.reward_functions[0].params.correct_reward=1.0,5.0",
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "rlvr: sweep: 4 jobs, 2 not ok" in result.stdout
@@ -45,43 +43,19 @@ def test_sweep_goes_on_past_a_failed_job_and_summarises(tmp_path: Path) -> None:
 
 
 def test_sweep_fail_fast_stops_at_the_first_failure(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "run_pipeline.py"),
-            "-m",
-            "mode=score",
-            f"input={tmp_path / 'absent.jsonl'},{SAMPLES}",
-            "sweep_fail_fast=true",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    result = sweep(
+        tmp_path, "mode=score", f"input={tmp_path / 'absent.jsonl'},{SAMPLES}", "sweep_fail_fast=true"
     )
     assert result.returncode == 2
     assert not list((tmp_path / "multirun").glob("*/*/1"))  # the second job never ran
 
 
 def test_a_sweep_over_tasks_gives_each_job_its_tasks_rewards(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "run_pipeline.py"),
-            "-m",
-            "data_component=smoke_math,finqa",
-            "mode=score",
-            f"input={SAMPLES}",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = sweep(tmp_path, "data_component=smoke_math,finqa", "mode=score", f"input={SAMPLES}")
     assert result.returncode == 0, result.stderr[-2000:]
-    (sweep,) = (tmp_path / "multirun").glob("*/*")
+    (sweep_dir,) = (tmp_path / "multirun").glob("*/*")
     first, second = (
-        json.loads((sweep / job / "scores.jsonl").read_text().splitlines()[0]) for job in ("0", "1")
+        json.loads((sweep_dir / job / "scores.jsonl").read_text().splitlines()[0]) for job in ("0", "1")
     )
     assert "numeric_correctness" in first and "finqa_correctness" not in first  # smoke_math: GSM8K rewards
     assert "finqa_correctness" in second and "numeric_correctness" not in second  # finqa: FinQA's verifier

@@ -35,14 +35,21 @@ def tiny_loop(**overrides: Any) -> Any:
 
 
 def tiny_trainer(
-    loop: Any, model_dir: Path, out: Path, prompts: int = 9, peft_config: Any = None, callbacks: Any = ()
+    loop: Any,
+    model_dir: Path,
+    out: Path,
+    prompts: int = 9,
+    peft_config: Any = None,
+    callbacks: Any = (),
+    rewards: RewardSet | None = None,
 ) -> Any:
-    """A trainer on ``prompts`` numbered questions, rewarded by the share of digits (varies on random text)."""
+    """A trainer on ``prompts`` numbered questions, rewarded by ``rewards`` (default: the share of digits,
+    which varies on random text)."""
     from datasets import Dataset
     from transformers import AutoModelForCausalLM, AutoTokenizer, set_seed
 
     set_seed(0)
-    rewards = RewardSet([{"_target_": "tests.scorers_for_tests.digit_share"}])
+    rewards = rewards or RewardSet([{"_target_": "tests.scorers_for_tests.digit_share"}])
     data = Dataset.from_list([{"prompt": f"question {n}", "answer": str(n)} for n in range(1, prompts + 1)])
     return loop.build_trainer(
         AutoModelForCausalLM.from_pretrained(model_dir),

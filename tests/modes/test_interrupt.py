@@ -13,29 +13,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.modes.test_train import tiny_model_overrides
+
 ROOT = Path(__file__).resolve().parents[2]
 STEPS = 6
 
 
 def cli_args(model_dir: Path) -> list[str]:
     return [
-        f"model.model_name_or_path={model_dir}",
-        "model.lora.enabled=false",
-        "model.dtype=float32",
-        "data.hub_id=null",
-        "data.path=pkg://rlvr/data/builtin/smoke_math_train.jsonl",
-        "data.eval_path=pkg://rlvr/data/builtin/smoke_math_test.jsonl",
+        *tiny_model_overrides(model_dir),
         f"train.max_steps={STEPS}",
-        "train.per_device_train_batch_size=4",
-        "train.gradient_accumulation_steps=1",
-        "train.num_generations=4",
-        "train.max_completion_length=8",
-        "train.learning_rate=0.01",
-        "train.gradient_checkpointing=false",
-        "train.bf16=false",
-        "train.save_strategy=no",
-        "train.warmup_steps=0",
-        "train.lr_scheduler_type=constant",
         "eval.enabled=false",
         "reward.reward_functions=[{_target_: tests.scorers_for_tests.digit_share}]",  # varies on random text
     ]

@@ -15,26 +15,33 @@ TRAIN = "pkg://rlvr/data/builtin/smoke_math_train.jsonl"
 TEST = "pkg://rlvr/data/builtin/smoke_math_test.jsonl"
 
 
+def tiny_model_overrides(model_dir: Path) -> list[str]:
+    """The tiny model on the bundled problems with small, fast, fp32 GRPO settings (shared by mode tests)."""
+    return [
+        f"model.model_name_or_path={model_dir}",
+        "model.lora.enabled=false",
+        "model.dtype=float32",
+        "data.hub_id=null",
+        f"data.path={TRAIN}",
+        f"data.eval_path={TEST}",
+        "train.per_device_train_batch_size=4",
+        "train.gradient_accumulation_steps=1",
+        "train.num_generations=4",
+        "train.max_completion_length=8",
+        "train.learning_rate=0.01",
+        "train.gradient_checkpointing=false",
+        "train.bf16=false",
+        "train.save_strategy=no",
+        "train.warmup_steps=0",
+        "train.lr_scheduler_type=constant",
+    ]
+
+
 def tiny_run_config(model_dir: Path, *extra: str):
     cfg = compose_config(
         [
-            f"model.model_name_or_path={model_dir}",
-            "model.lora.enabled=false",
-            "model.dtype=float32",
-            "data.hub_id=null",
-            f"data.path={TRAIN}",
-            f"data.eval_path={TEST}",
+            *tiny_model_overrides(model_dir),
             "train.max_steps=2",
-            "train.per_device_train_batch_size=4",
-            "train.gradient_accumulation_steps=1",
-            "train.num_generations=4",
-            "train.max_completion_length=8",
-            "train.learning_rate=0.01",
-            "train.gradient_checkpointing=false",
-            "train.bf16=false",
-            "train.save_strategy=no",
-            "train.warmup_steps=0",
-            "train.lr_scheduler_type=constant",
             "eval.max_samples=2",
             "eval.batch_size=2",
             "eval.max_new_tokens=8",

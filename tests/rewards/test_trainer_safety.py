@@ -9,39 +9,15 @@ from typing import Any
 import pytest
 
 from rlvr.rewards import RewardSet
+from tests.tiny_grpo import tiny_loop, tiny_trainer
 
 
 def _train(
     model_dir: Path, out: Path, entries: list[dict[str, Any]]
 ) -> tuple[RewardSet, list[dict[str, Any]]]:
-    from datasets import Dataset
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    from rlvr.training import GRPOTrainingLoop
-
     rewards = RewardSet(entries)
     # Two prompts x two generations per step, so a step can mix failing and scorable prompts.
-    loop = GRPOTrainingLoop(
-        max_steps=3,
-        per_device_train_batch_size=4,
-        num_generations=2,
-        max_completion_length=8,
-        logging_steps=1,
-        save_strategy="no",
-        bf16=False,
-        gradient_checkpointing=False,
-        dataloader_num_workers=0,
-        seed=0,
-    )
-    data = Dataset.from_list([{"prompt": f"question {n}", "answer": str(n)} for n in range(1, 10)])
-    trainer = loop.build_trainer(
-        AutoModelForCausalLM.from_pretrained(model_dir),
-        AutoTokenizer.from_pretrained(model_dir),
-        data,
-        rewards.functions,
-        rewards.weights,
-        output_dir=out,
-    )
+    trainer = tiny_trainer(tiny_loop(learning_rate=1e-6), model_dir, out, rewards=rewards)
     trainer.train()
     assert trainer.state.global_step == 3
     return rewards, [entry for entry in trainer.state.log_history if "loss" in entry]
