@@ -153,7 +153,9 @@ def root_key_issues(args: list[str]) -> list[ConfigIssue]:
         if root and root not in known:
             guess = closest(root, sorted(known))
             fixed = key.replace(root, guess, 1) if guess else None
-            fix = f"did you mean {fixed}?" if fixed else f"start the key with one of {', '.join(sorted(known))}"
+            fix = (
+                f"did you mean {fixed}?" if fixed else f"start the key with one of {', '.join(sorted(known))}"
+            )
             issues.append(ConfigIssue(key, arg.split("=", 1)[1], "unknown key", fix))
     return issues
 
