@@ -27,6 +27,7 @@ def main() -> None:
     parser.add_argument("--tokenizer", required=True)
     parser.add_argument("--prompts", required=True)
     parser.add_argument("--kind", default="fast")
+    parser.add_argument("--checkpointing", action="store_true")
     options = parser.parse_args()
     work = Path(tempfile.gettempdir()) / "nan-locate"
     model_dir = build_model(work / "model", options.tokenizer)
@@ -37,7 +38,7 @@ def main() -> None:
         work / "run",
         False,
         (64, 4, 256),
-        {"max_steps": 1, "gradient_checkpointing": False},  # the NaN happens without it too
+        {"max_steps": 1, "gradient_checkpointing": options.checkpointing},  # NaN with and without
     )
     model = trainer.model
     found: list[dict] = []
@@ -77,7 +78,30 @@ def main() -> None:
         found.append(entry)
         print(json.dumps(entry), flush=True)
 
+    peaks: list[dict] = []
+
+    def peak(name, output):
+        """Largest |activation| of a decoder layer's output in a gradient-tracking forward, and where."""
+        tensor = output[0] if isinstance(output, tuple) else output
+        if not torch.is_grad_enabled() or not torch.is_floating_point(tensor):
+            return
+        flat = tensor.detach().float().abs().nan_to_num(float("inf")).amax(dim=-1)
+        row, pos = divmod(int(flat.argmax()), flat.shape[1])
+        mask = state.get("mask")
+        peaks.append(
+            {
+                "layer": name,
+                "absmax": float(flat.max()),
+                "row": row,
+                "pos": pos,
+                "mask_at_pos": int(mask[row, pos]) if mask is not None and mask.dim() == 2 else None,
+                "median_row_absmax": float(flat.median()),
+            }
+        )
+
     for name, module in model.named_modules():
+        if name.endswith(tuple(f"layers.{n}" for n in range(64))):
+            module.register_forward_hook(lambda m, a, out, name=name: peak(name, out))
         if not name or name.count(".") > 4:
             continue
         module.register_forward_hook(
@@ -93,6 +117,9 @@ def main() -> None:
             )
         )
     trainer.train()
+    layers = sum(1 for n, _ in model.named_modules() if n.endswith(tuple(f"layers.{i}" for i in range(64))))
+    for entry in peaks[:layers]:  # the first training forward
+        print(json.dumps({"peak": entry}), flush=True)
     log = next(e for e in trainer.state.log_history if "grad_norm" in e)
     print(json.dumps({"grad_norm": log["grad_norm"], "loss": log["loss"], "found": len(found)}), flush=True)
 
