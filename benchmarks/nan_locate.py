@@ -50,8 +50,19 @@ def main() -> None:
 
     model.register_forward_pre_hook(pre, with_kwargs=True)
 
+    def as_tensor(value):
+        """The tensor a module returned: itself, the first of a tuple, or a model output's main field."""
+        if isinstance(value, tuple):
+            value = value[0] if value else None
+        for field in ("last_hidden_state", "logits", "log_probs"):
+            value = getattr(value, field, value) if not isinstance(value, torch.Tensor) else value
+        return value if isinstance(value, torch.Tensor) else None
+
     def report(kind, name, tensor):
-        if len(found) >= 12 or not torch.is_floating_point(tensor) or torch.isfinite(tensor).all():
+        tensor = as_tensor(tensor)
+        if tensor is None or len(found) >= 12 or not torch.is_floating_point(tensor):
+            return
+        if torch.isfinite(tensor).all():
             return
         bad = (~torch.isfinite(tensor)).nonzero()[0].tolist()
         row, pos = bad[0], bad[1] if len(bad) > 1 else -1
@@ -80,10 +91,21 @@ def main() -> None:
 
     peaks: list[dict] = []
 
+    def finite(grads) -> bool:
+        return all(g is None or torch.isfinite(g).all() for g in grads)
+
+    def backward(name, grad_input, grad_output):
+        """Report non-finite output grads, and name the module whose backward turns finite into non-finite."""
+        if grad_output and grad_output[0] is not None:
+            report("grad_output", name, grad_output[0])
+        if finite(grad_output) and not finite(grad_input):
+            bad = next(g for g in grad_input if g is not None and not torch.isfinite(g).all())
+            report("origin: finite grad_output, non-finite grad_input", name, bad)
+
     def peak(name, output):
         """Largest |activation| of a decoder layer's output in a gradient-tracking forward, and where."""
-        tensor = output[0] if isinstance(output, tuple) else output
-        if not torch.is_grad_enabled() or not torch.is_floating_point(tensor):
+        tensor = as_tensor(output)
+        if tensor is None or not torch.is_grad_enabled() or not torch.is_floating_point(tensor):
             return
         flat = tensor.detach().float().abs().nan_to_num(float("inf")).amax(dim=-1)
         row, pos = divmod(int(flat.argmax()), flat.shape[1])
@@ -104,18 +126,10 @@ def main() -> None:
             module.register_forward_hook(lambda m, a, out, name=name: peak(name, out))
         if not name or name.count(".") > 4:
             continue
-        module.register_forward_hook(
-            lambda m, a, out, name=name: report(
-                "forward", name, out[0] if isinstance(out, tuple) else getattr(out, "logits", out)
-            )
-        )
+        module.register_forward_hook(lambda m, a, out, name=name: report("forward", name, out))
         if "layers." not in name and not name.endswith(("norm", "embed_tokens")):
             continue
-        module.register_full_backward_hook(
-            lambda m, gin, gout, name=name: (
-                report("grad_output", name, gout[0]) if gout and gout[0] is not None else None
-            )
-        )
+        module.register_full_backward_hook(lambda m, gin, gout, name=name: backward(name, gin, gout))
     trainer.train()
     layers = sum(1 for n, _ in model.named_modules() if n.endswith(tuple(f"layers.{i}" for i in range(64))))
     for entry in peaks[:layers]:  # the first training forward
