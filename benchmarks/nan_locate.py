@@ -90,6 +90,7 @@ def main() -> None:
         print(json.dumps(entry), flush=True)
 
     peaks: list[dict] = []
+    grad_peaks: list[dict] = []
 
     def finite(grads) -> bool:
         return all(g is None or torch.isfinite(g).all() for g in grads)
@@ -98,6 +99,20 @@ def main() -> None:
         """Report non-finite output grads, and name the module whose backward turns finite into non-finite."""
         if grad_output and grad_output[0] is not None:
             report("grad_output", name, grad_output[0])
+        layer = name.rsplit(".", 1)[-1].isdigit() or name.endswith("input_layernorm")
+        if layer and grad_output and grad_output[0] is not None and len(grad_peaks) < 200:
+            g = grad_output[0].detach().float().abs().nan_to_num(float("inf"))
+            flat = g.amax(dim=-1)
+            row, pos = divmod(int(flat.argmax()), flat.shape[1])
+            grad_peaks.append(
+                {
+                    "module": name,
+                    "grad_absmax": float(flat.max()),
+                    "row": row,
+                    "pos": pos,
+                    "median_row_absmax": float(flat.median()),
+                }
+            )
         if finite(grad_output) and not finite(grad_input):
             bad = next(g for g in grad_input if g is not None and not torch.isfinite(g).all())
             report("origin: finite grad_output, non-finite grad_input", name, bad)
@@ -134,6 +149,8 @@ def main() -> None:
     layers = sum(1 for n, _ in model.named_modules() if n.endswith(tuple(f"layers.{i}" for i in range(64))))
     for entry in peaks[:layers]:  # the first training forward
         print(json.dumps({"peak": entry}), flush=True)
+    for entry in grad_peaks[: 2 * layers]:  # the first backward, top layer first
+        print(json.dumps({"grad_peak": entry}), flush=True)
     log = next(e for e in trainer.state.log_history if "grad_norm" in e)
     print(json.dumps({"grad_norm": log["grad_norm"], "loss": log["loss"], "found": len(found)}), flush=True)
 
