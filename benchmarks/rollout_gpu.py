@@ -50,15 +50,14 @@ def build_model(directory: Path, tokenizer_source: str) -> Path:
     source = Path(tokenizer_source)
     extra = {"gguf_file": source.name} if source.suffix == ".gguf" else {}
     tokenizer = AutoTokenizer.from_pretrained(str(source.parent if extra else source), **extra)
+    if "<|im_end|>" in tokenizer.get_vocab():  # SmolLM2's GGUF names <|im_start|> as eos
+        tokenizer.eos_token = "<|im_end|>"
     tokenizer.pad_token = tokenizer.pad_token or tokenizer.eos_token
     tokenizer.padding_side = "left"
     torch.manual_seed(0)
-    config = LlamaConfig(
-        **SHAPE,
-        bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.eos_token_id,
-        pad_token_id=tokenizer.pad_token_id,
-    )
+    # No pad_token_id in the config: LlamaForCausalLM would initialise that embedding row to zero, and a
+    # zero row for a token every prompt contains makes gradients overflow (benchmarks/nan_locate.py).
+    config = LlamaConfig(**SHAPE, bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id)
     LlamaForCausalLM(config).to(torch.bfloat16).save_pretrained(directory)
     tokenizer.save_pretrained(directory)
     return directory
@@ -163,11 +162,6 @@ def measure(trainer: Any) -> dict[str, Any]:
 
     trainer._generate_single_turn = timed
     trainer.add_callback(StepTimer())
-    # This random-init workload gets non-finite gradients from step 1 on, with either rollout backend and
-    # in fp32 too (benchmarks/nan_probe.py); zero them so the timed rounds can go on. Timing only.
-    for param in trainer.model.parameters():
-        if param.requires_grad:
-            param.register_hook(lambda grad: torch.nan_to_num(grad, nan=0.0, posinf=0.0, neginf=0.0))
     torch.cuda.reset_peak_memory_stats()
     trainer.train()
     later = rounds[1:] or rounds

@@ -34,6 +34,23 @@ def gradients_finite(parameters: list[Any]) -> bool:
     return bool(torch.stack(flags).all()) if flags else True
 
 
+def nonfinite_names(named: list[tuple[str, Any]]) -> list[str]:
+    """Names of the parameters with a non-finite gradient, output side first. ``named`` is in the model's
+    order (input side first); backpropagation reaches the last layers first, so the first name returned is
+    where the NaN/inf entered. Called only on a bad step (one host sync per tensor)."""
+    import torch
+
+    bad = [n for n, p in named if p.grad is not None and not bool(torch.isfinite(p.grad).all())]
+    return bad[::-1]
+
+
+def describe(bad: list[str], total: int) -> str:
+    """``3 of 120 tensors, first from the output side: model.layers.5...``: where the NaN/inf is."""
+    if not bad:
+        return "non-finite gradients"
+    return f"non-finite gradients in {len(bad)} of {total} tensors, first from the output side: {bad[0]}"
+
+
 def nan_guard_callback(policy: str) -> Any:
     """A ``TrainerCallback`` that guards the optimizer from the start of training (None for ``off``)."""
     if policy == "off":
@@ -43,23 +60,28 @@ def nan_guard_callback(policy: str) -> Any:
     class NanGuard(TrainerCallback):
         skipped: list[int] = []
 
-        def on_train_begin(self, args: Any, state: Any, control: Any, optimizer: Any = None, **kwargs: Any):
+        def on_train_begin(
+            self, args: Any, state: Any, control: Any, optimizer: Any = None, model: Any = None, **kwargs: Any
+        ):
             if optimizer is None or getattr(optimizer, "_rlvr_guarded", False):
                 return
             parameters = [p for group in optimizer.param_groups for p in group["params"]]
+            ours = {id(p) for p in parameters}
+            named = [(n, p) for n, p in model.named_parameters() if id(p) in ours] if model else []
             original = optimizer.step
 
             def guarded_step(*step_args: Any, **step_kwargs: Any) -> Any:
                 if gradients_finite(parameters):
                     return original(*step_args, **step_kwargs)
                 step = state.global_step + 1
+                where = describe(nonfinite_names(named), len(parameters))
                 if policy == "stop":
                     raise NonFiniteGradientError(
-                        f"train.nan_guard=stop: the gradients of optimizer step {step} are not finite "
-                        "(NaN/inf); the weights are unchanged. Use train.nan_guard=skip to skip such steps."
+                        f"train.nan_guard=stop: optimizer step {step} has {where} (NaN/inf); the weights "
+                        "are unchanged. Use train.nan_guard=skip to skip such steps."
                     )
                 self.skipped.append(step)
-                warn(f"optimizer step {step} skipped: non-finite gradients (train.nan_guard=skip)")
+                warn(f"optimizer step {step} skipped: {where} (train.nan_guard=skip)")
                 return None
 
             if hasattr(original, "_wrapped_by_lr_sched"):  # keep torch's scheduler bookkeeping quiet

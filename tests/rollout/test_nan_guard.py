@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rlvr.training.nan_guard import NonFiniteGradientError, gradients_finite
+from rlvr.training.nan_guard import NonFiniteGradientError, describe, gradients_finite, nonfinite_names
 from tests.tiny_grpo import tiny_loop, tiny_trainer
 
 
@@ -47,12 +47,16 @@ def test_skip_keeps_the_weights_and_counts_the_step(tiny_model_dir: Path, tmp_pa
     assert any(not torch.equal(snapshots[3][n], snapshots[2][n]) for n in snapshots[2])  # step 3 was
     logs = [e for e in trainer.state.log_history if "loss" in e]
     assert [e["nan_guard/skipped_steps"] for e in logs] == [0, 1, 1]
-    assert "optimizer step 2 skipped: non-finite gradients" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "optimizer step 2 skipped: non-finite gradients in " in err
+    # every trainable tensor was poisoned, so the output-side one is the last parameter of the model
+    last = [n for n, p in trainer.model.named_parameters() if p.requires_grad][-1]
+    assert f"first from the output side: {last} (train.nan_guard=skip)" in err
 
 
 @pytest.mark.slow
 def test_stop_ends_the_run_naming_the_step(tiny_model_dir: Path, tmp_path: Path) -> None:
-    with pytest.raises(NonFiniteGradientError, match="optimizer step 2 are not finite"):
+    with pytest.raises(NonFiniteGradientError, match="optimizer step 2 has non-finite gradients in"):
         train_with_nan_at_step(tiny_model_dir, tmp_path, "stop", bad_step=2)
 
 
@@ -63,3 +67,15 @@ def test_gradients_finite() -> None:
     good.grad, bad.grad = torch.ones(3), torch.tensor([1.0, float("inf"), 0.0])
     assert gradients_finite([good]) and not gradients_finite([good, bad])
     assert gradients_finite([torch.nn.Parameter(torch.ones(2))])  # no gradient yet
+
+
+def test_nonfinite_names_lists_the_output_side_first() -> None:
+    import torch
+
+    params = [torch.nn.Parameter(torch.ones(2)) for _ in range(4)]
+    for p, value in zip(params, [float("nan"), 1.0, float("inf"), 1.0], strict=True):
+        p.grad = torch.tensor([value, 0.0])
+    bad = nonfinite_names([(f"layers.{i}", p) for i, p in enumerate(params)])
+    assert bad == ["layers.2", "layers.0"]
+    assert describe(bad, 4) == "non-finite gradients in 2 of 4 tensors, first from the output side: layers.2"
+    assert describe([], 4) == "non-finite gradients"
