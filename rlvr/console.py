@@ -2,6 +2,9 @@
 
 Progress goes to stdout, warnings and errors to stderr, so ``2>errors.txt`` keeps the problems and a
 pipe to ``grep '^rlvr:'`` keeps rlvr's lines apart from the libraries' own output.
+
+In a multi-process launch (``accelerate launch``, ``torchrun``) progress is printed by global rank 0 only;
+warnings, errors and debug lines come from every rank, tagged ``[rank N]`` on the others.
 """
 
 from __future__ import annotations
@@ -9,29 +12,41 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from rlvr.launch import rank
+
 PREFIX = "rlvr:"
 
 
+def _prefix() -> str:
+    return PREFIX if rank() == 0 else f"{PREFIX} [rank {rank()}]"
+
+
 def say(message: str) -> None:
-    """One progress line on stdout (flushed, so it shows up in order under a job scheduler)."""
-    print(f"{PREFIX} {message}", flush=True)
+    """One progress line on stdout (flushed, so it shows up in order under a job scheduler); rank 0 only."""
+    if rank() == 0:
+        print(f"{PREFIX} {message}", flush=True)
 
 
 def warn(message: str) -> None:
     """One warning line on stderr."""
-    print(f"{PREFIX} warning: {message}", file=sys.stderr, flush=True)
+    print(f"{_prefix()} warning: {message}", file=sys.stderr, flush=True)
 
 
 def error(message: str) -> None:
     """One error line on stderr (the caller decides the exit status)."""
-    print(f"{PREFIX} {message}", file=sys.stderr, flush=True)
+    print(f"{_prefix()} {message}", file=sys.stderr, flush=True)
+
+
+def debug(message: str) -> None:
+    """One diagnostic line on stderr, from every rank (callers print it only with ``debug=true``)."""
+    print(f"{_prefix()} debug: {message}", file=sys.stderr, flush=True)
 
 
 def progress(items: Any, what: str, unit: str = "batch") -> Any:
     """``items`` with a progress bar on stderr (``rlvr: <what>``) when there are at least two of them:
     long evaluations show their progress, one-batch ones print nothing."""
     items = list(items)
-    if len(items) < 2:
+    if len(items) < 2 or rank() != 0:
         return items
     from tqdm.auto import tqdm
 

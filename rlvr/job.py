@@ -4,6 +4,11 @@ Every run dir that gets past validation ends with ``status.json`` (``ok`` or ``f
 its exit status, and the wall time), so a sweep summary can list failed jobs next to finished ones. In a
 single run an error ends the process with the error's exit status; in a sweep (``-m``) a failed job is
 recorded and the sweep goes on, unless ``sweep_fail_fast=true``.
+
+The job's :class:`Outcome` carries its final eval accuracy, which ``run_pipeline.py``'s ``main`` returns:
+Hydra hands it to the sweeper, and the Optuna sweeper maximises it. A job that failed or measured no
+accuracy returns None, which Optuna records as a failed trial before going on (NaN would not do:
+optuna 2.x's ``tell`` refuses it, and hydra-optuna-sweeper's fallback then aborts the whole search).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import os
 import time
 import traceback
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from omegaconf import DictConfig
@@ -22,10 +28,29 @@ from rlvr.errors import RlvrError
 from rlvr.run_dir import RunDir, discard_unused
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """How a job ended: its exit status (0 = success) and its final eval accuracy, when it has one."""
+
+    code: int
+    accuracy: float | None = None
+
+
+def final_accuracy(result: Any) -> float | None:
+    """The accuracy a mode's report ends with: after training (``train``), or ``mode=eval``'s."""
+    if not isinstance(result, dict):
+        return None
+    for tag in ("after", "eval"):
+        accuracy = (result.get(tag) or {}).get("accuracy")
+        if isinstance(accuracy, int | float):
+            return float(accuracy)
+    return None
+
+
 def run_job(
     cfg: DictConfig, run_dir: RunDir, modes: Iterable[str], run: Callable[..., Any], sweep: bool
-) -> int:
-    """Run one job; returns its exit status (0 = success)."""
+) -> Outcome:
+    """Run one job; returns its exit status and final accuracy."""
     if sweep:
         from rlvr.modes.sweep import with_task_rewards
 
@@ -40,22 +65,24 @@ def run_job(
             )
         else:
             discard_unused(run_dir.path)
-        return err.exit_code
+        return Outcome(err.exit_code)
     started = time.perf_counter()
     try:
-        run(cfg, run_dir)
+        result = run(cfg, run_dir)
     except RlvrError as err:  # diagnosed by us: one line, no traceback (debug=true shows it)
         if cfg.get("debug") or os.environ.get("HYDRA_FULL_ERROR") == "1":
             raise
         error(str(err))
-        return _failed(run_dir, str(err), err.exit_code, started)
+        return Outcome(_failed(run_dir, str(err), err.exit_code, started))
     except Exception as err:  # a bug: keep the traceback; in a sweep, record it and go on
         if not sweep or cfg.get("sweep_fail_fast"):
             raise
         traceback.print_exc()
-        return _failed(run_dir, f"{type(err).__name__}: {err}", 1, started)
-    run_dir.write_json("status.json", {"status": "ok", "seconds": round(time.perf_counter() - started, 1)})
-    return 0
+        return Outcome(_failed(run_dir, f"{type(err).__name__}: {err}", 1, started))
+    accuracy = final_accuracy(result)
+    status = {"status": "ok", "seconds": round(time.perf_counter() - started, 1), "accuracy": accuracy}
+    run_dir.write_json("status.json", status)
+    return Outcome(0, accuracy)
 
 
 def _failed(run_dir: RunDir, message: str, code: int, started: float) -> int:

@@ -10,6 +10,11 @@ Files are named here (:data:`FILES`), so the README table, the modes and the obs
 whole-file writes are atomic (a temporary file renamed into place): an interrupted write never leaves a
 half-written report. Model weights and checkpoints are written by TRL/transformers into
 :meth:`RunDir.file` paths.
+
+Rank rule: in a multi-process launch (``accelerate launch``, ``torchrun``) every rank builds a
+``RunDir`` on the same dir, but only global rank 0 is its *writer*; on the other ranks the writers do
+nothing. So the modes, observers and evaluators write as if alone and never check ranks; weights are
+saved through the Trainer, which handles ranks itself.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
+from rlvr.launch import is_main_process
 from rlvr.redaction import redact, redact_override
 
 #: Every file or folder a run may write, and what it holds (README's output table lists the same).
@@ -53,10 +59,13 @@ _HYDRA_ONLY = {".hydra", "run_pipeline.log"}
 
 
 class RunDir:
-    """A run's output directory (Hydra's output dir) and the writers for everything in it."""
+    """A run's output directory (Hydra's output dir) and the writers for everything in it.
 
-    def __init__(self, path: Path | str):
+    ``writer`` (default: whether this process is global rank 0) decides whether the writers write."""
+
+    def __init__(self, path: Path | str, writer: bool | None = None):
         self.path = Path(path)
+        self.writer = is_main_process() if writer is None else writer
 
     def file(self, name: str) -> Path:
         """The path of ``name`` inside the run dir (the directory is created when missing)."""
@@ -69,7 +78,8 @@ class RunDir:
         under ``.hydra/`` are masked the same way."""
         config = redact(OmegaConf.to_container(cfg, resolve=True))
         self.write_text("resolved_config.yaml", OmegaConf.to_yaml(OmegaConf.create(config)))
-        self._redact_hydra_files()
+        if self.writer:
+            self._redact_hydra_files()
         return config
 
     def _redact_hydra_files(self) -> None:
@@ -85,7 +95,9 @@ class RunDir:
                 self.write_text(f".hydra/{name}", OmegaConf.to_yaml(OmegaConf.create(masked)))
 
     def write_text(self, name: str, text: str) -> Path:
-        """Write a whole file atomically: a temporary sibling renamed into place."""
+        """Write a whole file atomically: a temporary sibling renamed into place (rank 0 only)."""
+        if not self.writer:
+            return self.path / name
         target = self.file(name)
         temporary = target.with_name(f".{target.name}.tmp")
         temporary.write_text(text, encoding="utf-8")
@@ -99,7 +111,9 @@ class RunDir:
         return self.write_text(name, "".join(jsonl_line(row) for row in rows))
 
     def append_jsonl(self, name: str, row: dict[str, Any]) -> None:
-        """Add one line to a JSONL log (opened per line, so a crash loses at most that line)."""
+        """Add one line to a JSONL log (opened per line, so a crash loses at most that line; rank 0 only)."""
+        if not self.writer:
+            return
         with self.file(name).open("a", encoding="utf-8") as handle:
             handle.write(jsonl_line(row))
 
@@ -146,11 +160,15 @@ def occupied_run_dir(args: list[str]) -> str | None:
 def discard_unused(path: Path | str) -> bool:
     """Remove a run dir that Hydra created but no mode wrote to (e.g. the config failed validation),
     and its empty parents below the working directory (``outputs/<date>/``). Returns whether anything
-    was removed. A dir that holds anything beyond Hydra's own files is left alone."""
+    was removed. A dir that holds anything beyond Hydra's own files is left alone. Every rank of a launch
+    may call it on the same dir at once: whoever comes second finds little or nothing left to remove."""
     path = Path(path).resolve()
-    if not path.is_dir() or not {p.name for p in path.iterdir()} <= _HYDRA_ONLY:
+    try:
+        if not path.is_dir() or not {p.name for p in path.iterdir()} <= _HYDRA_ONLY:
+            return False
+    except OSError:  # another rank removed it meanwhile
         return False
-    shutil.rmtree(path)
+    shutil.rmtree(path, ignore_errors=True)
     cwd = Path.cwd().resolve()
     for parent in path.parents:
         if parent == cwd or cwd not in parent.parents:

@@ -26,6 +26,7 @@ import re
 from pathlib import Path
 
 from rlvr.config.errors import ConfigIssue, closest
+from rlvr.config.plugins import plugin_issues
 
 CONF_DIR = Path(__file__).resolve().parents[2] / "conf"
 
@@ -110,12 +111,14 @@ def command_issues(args: list[str]) -> list[ConfigIssue]:
 def group_option_issues(args: list[str]) -> list[ConfigIssue]:
     """Command-line mistakes caught before Hydra, which reports them without a suggestion or with a traceback:
     group selections (``data_component=finqq``, ``experiment=smok``) naming no file in ``conf/``, each with
-    the closest option and the full list; two commands in one call (:func:`command_issues`)."""
-    issues = command_issues(args) + root_key_issues(args)
+    the closest option and the full list; two commands in one call (:func:`command_issues`); Hydra options
+    whose plugin is not installed (:func:`rlvr.config.plugins.plugin_issues`). Hydra's own groups
+    (``hydra/launcher``, ...) also take options from Hydra and its plugins, so only their plugins are checked."""
+    issues = command_issues(args) + root_key_issues(args) + plugin_issues(args, CONF_DIR)
     for arg in args:
         key, sep, value = arg.lstrip("+").partition("=")
         group = key.split("@", 1)[0]
-        if not sep or "." in key or not (CONF_DIR / group).is_dir():
+        if not sep or "." in key or group.startswith("hydra/") or not (CONF_DIR / group).is_dir():
             continue
         options = sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml"))
         for option in value.split(","):

@@ -18,7 +18,7 @@ from typing import Any
 from omegaconf import DictConfig
 
 from rlvr.config import build
-from rlvr.console import say, warn
+from rlvr.console import debug, say, warn
 from rlvr.interfaces import (
     DataComponent,
     DataSplits,
@@ -33,6 +33,7 @@ from rlvr.manifest import write_manifest
 from rlvr.modes.eval import adopt_point, format_check, summarize_evaluation
 from rlvr.modes.sweep import sweep_run_names
 from rlvr.observers.callback import observer_callback, quiet_trainer
+from rlvr.observers.silent import for_rank
 from rlvr.run_dir import RunDir
 
 NO_EVAL_ROWS = (
@@ -103,6 +104,7 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
 
         set_seed(int(cfg.seed))
     parts = build_components(cfg)
+    parts.observer = for_rank(parts.observer, run_dir)  # other ranks of a launch: silent
     write_manifest(run_dir, config, parts.data.info)
     parts.observer.start(run_dir, config)
     parts.observer.log_metrics({"data": parts.data.info}, step=0, kind="data")
@@ -119,7 +121,7 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
             parts.observer,
             run_dir,
             format_check(parts.rewards),
-            lambda path: (trainer.save_model(path), parts.policy.tokenizer.save_pretrained(path)),
+            lambda path: save_policy(trainer, parts.policy.tokenizer, run_dir, path),
         )
         trainer = parts.loop.build_trainer(
             parts.policy.model,
@@ -146,6 +148,10 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
             "runtime_s": output.metrics.get("train_runtime"),
             "resumed_from": parts.loop.resumed_from,
         }
+        if cfg.get("debug"):
+            debug(
+                f"step {trainer.state.global_step}, trainable weights sha256 {weights_digest(trainer.model)}"
+            )
         if parts.loop.interrupted:
             stop_after_signal(parts.loop.interrupted, trainer, run_dir, report)
         if parts.evaluator.after_training:
@@ -169,10 +175,9 @@ def save_final(parts: Components, trainer: Any, run_dir: RunDir, report: dict[st
 
     target = run_dir.file("final_model")
     try:
-        trainer.save_model(str(target))
-        parts.policy.tokenizer.save_pretrained(str(target))
+        save_policy(trainer, parts.policy.tokenizer, run_dir, str(target))
         report["final_model"] = str(target)
-        if parts.policy.save_merged:
+        if parts.policy.save_merged and run_dir.writer:
             from rlvr.models.saving import save_merged
 
             target = run_dir.file("merged_model")
@@ -184,6 +189,26 @@ def save_final(parts: Components, trainer: Any, run_dir: RunDir, report: dict[st
             f"{', '.join(saved)}. Fix: free space or choose another hydra.run.dir, then resume with "
             "train.resume_from_checkpoint=auto (checkpoints) or re-run"
         ) from err
+
+
+def save_policy(trainer: Any, tokenizer: Any, run_dir: RunDir, path: str) -> None:
+    """Save the policy (every rank calls the Trainer, which gathers sharded weights and writes on rank 0)
+    and the tokenizer (written by the run dir's writer only)."""
+    trainer.save_model(path)
+    if run_dir.writer:
+        tokenizer.save_pretrained(path)
+
+
+def weights_digest(model: Any) -> str:
+    """sha256 of the trainable weights (names and bytes, in name order): equal on every rank of a DDP run."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name, parameter in sorted(model.named_parameters()):
+        if parameter.requires_grad:
+            digest.update(name.encode())
+            digest.update(parameter.detach().float().cpu().numpy().tobytes())
+    return digest.hexdigest()[:16]
 
 
 def stop_after_signal(signal: str, trainer: Any, run_dir: RunDir, report: dict[str, Any]) -> None:

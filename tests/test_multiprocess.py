@@ -1,0 +1,121 @@
+"""Two processes, one run: ``accelerate launch`` of the smoke preset on CPU (gloo), as CI runs it.
+
+Both ranks train the same steps and end with the same weights (each prints its step and a digest of its
+trainable weights with ``debug=true``); only rank 0 writes: one run dir, one ``metrics.jsonl`` with one
+row per step. accelerate's own ``--cpu --num_processes N`` is its MPI path (it needs ``--mpirun_hostfile``
+and an MPI install, and without them starts a single process), so the CPU launch is the DDP config
+(torch's elastic launcher, as on GPUs) with ``train.use_cpu=true``, which makes the ranks talk over gloo.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.modes.test_train import tiny_model_overrides
+
+
+def free_port() -> str:
+    """A free TCP port for the rendezvous, so a concurrent launch on this machine cannot collide."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return str(probe.getsockname()[1])
+
+
+def launch(tmp_path: Path, model_dir: Path, *launcher: str, extra: tuple[str, ...] = ()) -> tuple:
+    command = [
+        *launcher,
+        str(ROOT / "run_pipeline.py"),
+        "experiment=smoke",
+        *tiny_model_overrides(model_dir),
+        "model.eos_token=null",
+        "train.max_steps=2",
+        "train.use_cpu=true",
+        "eval.max_samples=2",
+        "eval.batch_size=2",
+        "eval.max_new_tokens=8",
+        "eval.periodic_samples=2",
+        "observer.plots=false",
+        "debug=true",
+        *extra,
+    ]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "WANDB_MODE": "disabled"}
+    env["OMP_NUM_THREADS"] = "1"  # two ranks on a 2-core machine: one thread each
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600, env=env)
+    return result, time.perf_counter() - started
+
+
+def rank_lines(stderr: str) -> dict[int, tuple[int, str]]:
+    """rank → (steps trained, weights digest), from each rank's debug line."""
+    found = re.findall(
+        r"rlvr:(?: \[rank (\d+)\])? debug: step (\d+), trainable weights sha256 (\w+)$", stderr, re.M
+    )
+    return {int(rank or 0): (int(step), digest) for rank, step, digest in found}
+
+
+def assert_one_run_written_by_rank_0(run_dir: Path) -> None:
+    rows = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in rows if r["kind"] == "train" and "loss" in r] == [1, 2]  # not one per rank
+    assert len([r for r in rows if r["kind"] == "setup"]) == 1
+    assert json.loads((run_dir / "status.json").read_text())["status"] == "ok"
+    assert (run_dir / "final_model" / "model.safetensors").is_file()
+    assert json.loads((run_dir / "eval_report.json").read_text())["train"]["global_step"] == 2
+
+
+@pytest.mark.slow
+def test_accelerate_two_cpu_processes_train_one_run(tmp_path: Path, tiny_model_dir: Path) -> None:
+    accelerate = shutil.which("accelerate", path=str(Path(sys.executable).parent)) or "accelerate"
+    result, seconds = launch(
+        tmp_path,
+        tiny_model_dir,
+        accelerate,
+        "launch",
+        "--config_file",
+        str(ROOT / "accelerate" / "ddp.yaml"),
+        "--num_processes",
+        "2",
+        "--mixed_precision",
+        "no",
+        "--main_process_port",
+        free_port(),
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    ranks = rank_lines(result.stderr)
+    assert sorted(ranks) == [0, 1], result.stderr[-3000:]
+    assert ranks[0] == ranks[1] and ranks[0][0] == 2  # same steps, identical weights
+    assert "[rank 1]" not in result.stdout  # progress comes from rank 0 only
+    (run_dir,) = (tmp_path / "outputs").glob("*/*")  # one run dir for the launch
+    assert_one_run_written_by_rank_0(run_dir)
+    print(f"2-process accelerate run: {seconds:.1f} s")
+
+
+@pytest.mark.slow
+def test_torchrun_with_an_explicit_run_dir(tmp_path: Path, tiny_model_dir: Path) -> None:
+    torchrun = shutil.which("torchrun", path=str(Path(sys.executable).parent)) or "torchrun"
+    run_dir = tmp_path / "my-run"
+    result, _ = launch(
+        tmp_path,
+        tiny_model_dir,
+        torchrun,
+        "--nproc_per_node",
+        "2",
+        "--master_port",
+        free_port(),
+        extra=(f"hydra.run.dir={run_dir}",),
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    ranks = rank_lines(result.stderr)
+    assert sorted(ranks) == [0, 1] and ranks[0] == ranks[1]
+    assert not (tmp_path / "outputs").exists()  # rank 1 did not refuse rank 0's dir, nor pick its own
+    assert_one_run_written_by_rank_0(run_dir)
