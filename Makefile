@@ -1,6 +1,7 @@
 # Two commands for a newcomer (README "Quick start"); both set everything up on first use:
 #   make smoke   install into $(VENV), then the offline smoke training run (real model, CPU)
 #   make test    install into $(VENV), then ruff and the whole test suite (what CI runs: .ci/run)
+#   make test-unsloth   the model_component=unsloth tests in a second venv with the unsloth extra
 #
 # Knobs (environment or command line):
 #   PYTHON=python3.12   interpreter for a new venv (Python 3.11-3.13, as pyproject's requires-python)
@@ -9,6 +10,7 @@
 #   SKIP_TORCH=1        leave torch alone (you installed the CUDA build for your GPU yourself)
 #   EXTRAS=dev          project extras (default dev,reasoning: the reasoning-gym tests need the latter)
 #   ARGS='train.max_steps=1'   extra overrides for `make smoke`; PYTEST_ARGS='-m "not slow"' for `make test`
+#   UNSLOTH_VENV=.ci-venv-unsloth   the venv of `make test-unsloth`
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -28,12 +30,13 @@ STAMP := $(VENV)/.installed
 LINT_PATHS := rlvr tests run_pipeline.py benchmarks
 PY_VERSION := import sys; print("%d.%d" % sys.version_info[:2])
 
-.PHONY: help venv smoke test lint check-python
+.PHONY: help venv smoke test lint check-python test-unsloth
 
 help:  ## the default: list the targets
 	@echo "make smoke   set up $(VENV) (first time only), then: python run_pipeline.py experiment=smoke"
 	@echo "make test    set up $(VENV) (first time only), then: ruff check + pytest (what CI runs)"
 	@echo "make venv    only set up $(VENV); knobs: PYTHON VENV TORCH_SPEC SKIP_TORCH EXTRAS (see Makefile)"
+	@echo "make test-unsloth   set up $(UNSLOTH_VENV) with the unsloth extra, then: pytest -m unsloth"
 
 venv: check-python $(STAMP)
 
@@ -81,3 +84,22 @@ lint: venv
 
 test: lint  ## install, lint, then the whole offline suite
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The Unsloth tests (pytest -m unsloth) in a venv of their own. `pip install ".[unsloth]"` would replace
+# CPU torch with a CUDA build and add torchvision (a torchvision that does not match CPU torch stops
+# Unsloth's import), xformers and triton (~1 GB, unused without a GPU). So: the project as `make venv`
+# installs it, then the extra's pins (read from pyproject) without their dependencies. Unsloth's CPU
+# fallback imports nothing beyond the core set, and the project's pins already fit unsloth's own.
+UNSLOTH_VENV ?= .ci-venv-unsloth
+UNSLOTH_STAMP := $(UNSLOTH_VENV)/.installed-unsloth
+UNSLOTH_EXTRA := import tomllib; print(" ".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["unsloth"]))
+
+$(UNSLOTH_STAMP): pyproject.toml
+	@$(MAKE) --no-print-directory venv VENV=$(UNSLOTH_VENV) EXTRAS=dev
+	pins=$$($(UNSLOTH_VENV)/bin/python -c '$(UNSLOTH_EXTRA)') && echo "pip install --no-deps $$pins" && \
+	  $(UNSLOTH_VENV)/bin/python -m pip install $(PIP_FLAGS) --no-deps $$pins
+	$(UNSLOTH_VENV)/bin/python -m compileall -qq "$$($(UNSLOTH_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" || true
+	@touch $@
+
+test-unsloth: check-python $(UNSLOTH_STAMP)  ## install the unsloth venv, then only the Unsloth tests
+	$(UNSLOTH_VENV)/bin/pytest -m unsloth $(PYTEST_ARGS)

@@ -18,7 +18,12 @@ from rlvr.modes import MODES
 from tests.conftest import ROOT, compose_config
 
 DOCS = ("README.md", "CONFIGURATION_GUIDE.md", "COMPONENT_GUIDE.md", "ARCHITECTURE.md")
-_COMMAND = re.compile(r"^(?:poetry run )?python run_pipeline\.py(?P<args>.*?)(?:\s+#.*)?$")
+# `python run_pipeline.py …`, and the multi-process launches of it (`accelerate launch … run_pipeline.py …`,
+# `torchrun … run_pipeline.py …`, with environment variables before them): their overrides compose too.
+_COMMAND = re.compile(
+    r"^(?:[A-Z_]+=\S+ )*(?:poetry run )?(?:python|accelerate launch|torchrun)(?: -{1,2}\S+(?: [^-\s]\S*)?)*"
+    r" run_pipeline\.py(?P<args>.*?)(?:\s+#.*)?$"
+)
 
 
 def doc_commands() -> list[tuple[str, list[str]]]:
@@ -68,7 +73,7 @@ def test_doc_command_composes(where: str, args: list[str]) -> None:
     cfg = compose_config(overrides)
     for arg in overrides:  # each override is visible in the composed config
         key, _, value = arg.partition("=")
-        if "." in key and not value.startswith("["):
+        if "." in key and not value.startswith("[") and not key.startswith("hydra."):  # Hydra's own node
             node = cfg
             for part in re.sub(r"\[(\d+)\]", r".\1", key).split("."):
                 node = node[int(part)] if part.isdigit() else node[part]

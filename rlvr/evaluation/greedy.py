@@ -14,6 +14,7 @@ across checkpoints and runs. The statistics live in :mod:`rlvr.evaluation.stats`
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -183,7 +184,9 @@ class GreedyAccuracy:
         import torch
 
         texts = [render_prompt(p, tokenizer) for p in prompts for _ in range(n)]
-        if self.backend == "fast" or (self.backend == "auto" and torch.cuda.is_available()):
+        # Under Unsloth (model_component=unsloth) auto means its own patched generate, as for rollouts.
+        auto_fast = torch.cuda.is_available() and "unsloth" not in sys.modules
+        if self.backend == "fast" or (self.backend == "auto" and auto_fast):
             flat = self._generate_fast(model, tokenizer, texts, settings)
         else:
             flat = self._generate_hf(model, tokenizer, texts, settings)

@@ -142,5 +142,8 @@ def plan_from_settings(model: dict[str, Any], train: dict[str, Any], cuda: bool)
         generation_batch=int(rows),
         sequence_tokens=int(train.get("max_completion_length") or 256) + 512,
         beta=float(train.get("beta") or 0.0),
-        inference_copy=cuda and backend in ("auto", "fast"),
+        # Under Unsloth the engine is not used (rlvr.training.rollout_settings): no inference copy.
+        inference_copy=cuda
+        and backend in ("auto", "fast")
+        and not str(model.get("_target_")).endswith(".UnslothModel"),
     )

@@ -8,7 +8,9 @@
     python run_pipeline.py mode=plot input=outputs/<run>   # rlvr/modes/plot.py
 
 A mode is a function ``run(cfg, run_dir) -> result``. Importing this package is light (no torch or
-trl): validation reads :data:`MODES` before anything heavy is imported.
+trl): validation reads :data:`MODES` before anything heavy is imported. Before a mode that loads
+weights, the model component's optional static ``prepare(kwargs)`` runs (Unsloth: check the
+environment, then import it ahead of transformers and TRL, which it patches).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from omegaconf import DictConfig
 
+from rlvr.config.build import locate_target, node_to_kwargs
 from rlvr.modes import check, compare, plot, score, train
 from rlvr.modes import eval as evaluate
 from rlvr.run_dir import RunDir
@@ -33,6 +36,22 @@ MODES: dict[str, Callable[[DictConfig, RunDir], Any]] = {
 }
 
 
+#: Modes that load the model's weights (and so its library).
+LOADING_MODES = ("train", "eval")
+
+
 def run(cfg: DictConfig, run_dir: RunDir) -> Any:
-    """Dispatch to the configured mode."""
-    return MODES[cfg.get("mode", "train")](cfg, run_dir)
+    """Dispatch to the configured mode, after the model component's ``prepare`` where it has one."""
+    mode = cfg.get("mode", "train")
+    if mode in LOADING_MODES:
+        prepare_model(cfg.model)
+    return MODES[mode](cfg, run_dir)
+
+
+def prepare_model(node: DictConfig) -> None:
+    """Call the model component's static ``prepare(kwargs)``, if it declares one, before anything in this
+    process imports transformers."""
+    target, kwargs = node_to_kwargs(node)
+    prepare = getattr(locate_target(target), "prepare", None)
+    if callable(prepare):
+        prepare(kwargs)

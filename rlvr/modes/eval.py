@@ -26,6 +26,7 @@ from omegaconf import DictConfig, OmegaConf
 from rlvr.config import build
 from rlvr.console import say
 from rlvr.interfaces import Evaluator, Observer, RewardComponent
+from rlvr.observers.silent import for_rank
 from rlvr.paths import resolve_path
 from rlvr.rewards import completion_text
 from rlvr.run_dir import RunDir
@@ -86,6 +87,8 @@ def load_policy(model_node: DictConfig) -> tuple[Any, Any, str]:
     node = OmegaConf.to_container(model_node, resolve=True)
     if adapter is not None:
         node.update(adapter_base(adapter))
+        # The trained adapter goes on top below; a component that wraps its own (Unsloth) must not.
+        node["lora"] = {**(node.get("lora") or {}), "enabled": False}
     component = build(OmegaConf.create(node))
     tokenizer = component.load_tokenizer()
     model = component.load(tokenizer).model
@@ -117,7 +120,7 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
         )
     rewards: RewardComponent = build(cfg.reward)
     evaluator: Evaluator = build(cfg.eval)
-    observer: Observer = build(cfg.observer)
+    observer: Observer = for_rank(build(cfg.observer), run_dir)
     observer.start(run_dir, config)
     report: dict[str, Any] = {"model": loaded, "data": data.info}
     try:

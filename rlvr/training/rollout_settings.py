@@ -5,15 +5,20 @@
     python run_pipeline.py train.rollout.backend=vllm      # TRL's vLLM path (colocate unless train.vllm_mode)
 
 ``auto`` picks ``fast`` when CUDA is available and ``trl`` otherwise: on CPU the engine gives no speed-up
-and TRL's path is the reference.
+and TRL's path is the reference. With ``model_component=unsloth`` (Unsloth imported in this process)
+``auto`` is ``trl``: Unsloth patches TRL's generation (its own fast path; vLLM with
+``model.fast_inference=true``), and the engine is not verified on its patched models, so ``fast`` and
+``vllm`` are refused there.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import sys
 from typing import Any
 
 from rlvr.config.errors import ConfigIssue
+from rlvr.errors import ConfigError
 
 BACKENDS = ("auto", "trl", "fast", "vllm")
 DTYPES = ("auto", "bfloat16", "float16", "float32")
@@ -21,7 +26,16 @@ DEFAULT_ROLLOUT = {"backend": "auto", "dtype": "auto", "compile": None, "check_e
 
 
 def resolve_backend(backend: str) -> str:
-    """``auto`` → ``fast`` on a CUDA GPU, ``trl`` elsewhere; other names unchanged."""
+    """``auto`` → ``trl`` under Unsloth, else ``fast`` on a CUDA GPU and ``trl`` elsewhere; other names
+    unchanged (``fast`` and ``vllm`` under Unsloth are a :class:`ConfigError`)."""
+    if "unsloth" in sys.modules:
+        if backend in ("fast", "vllm"):
+            raise ConfigError(
+                f"train.rollout.backend={backend} does not work with model_component=unsloth: Unsloth "
+                "generates through its patched TRL path. Use train.rollout.backend=auto (or trl), and "
+                "model.fast_inference=true for its vLLM path"
+            )
+        return "trl"
     if backend != "auto":
         return backend
     import torch

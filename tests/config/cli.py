@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-HEAVY = ("torch", "transformers", "trl", "datasets", "peft")
+HEAVY = ("torch", "transformers", "trl", "datasets", "peft", "unsloth")
 
 
 @dataclass

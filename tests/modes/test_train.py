@@ -1,4 +1,4 @@
-"""A real GRPO run, end to end, on a tiny offline model: the orchestrator wires all six components."""
+"""A real GRPO run, end to end, on a tiny offline model: the orchestrator wires all six components and the prompt template."""
 
 from __future__ import annotations
 
