@@ -22,7 +22,7 @@ from rlvr.console import warn
 from rlvr.observers.alarms import DEFAULT_ALARMS, HealthMonitor
 from rlvr.observers.console_view import ConsoleView
 from rlvr.observers.summary import build_summary, summary_markdown, summary_rows
-from rlvr.observers.wandb_sink import DEFAULT_WANDB, MODES
+from rlvr.observers.wandb_sink import DEFAULT_WANDB, MODES, effective_mode
 
 BACKENDS = ("wandb", "tensorboard")
 DEFAULT_TENSORBOARD: dict[str, Any] = {"subdir": "tensorboard"}
@@ -189,6 +189,8 @@ class RunObserver:
                 )
             )
         issues += _installed_issues(prefix, kwargs.get("backends") or [])
+        if "wandb" in (kwargs.get("backends") or []) and mode in MODES and not issues:
+            effective_mode(mode)  # no credentials: say so now, before any model loads
         return issues
 
 

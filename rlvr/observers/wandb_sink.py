@@ -3,7 +3,8 @@
 The run id is kept in ``<run dir>/wandb_run_id``: a run resumed in the same directory continues the
 same W&B run (``resume="allow"``). ``mode=online`` without credentials (no ``WANDB_API_KEY``, no
 ``api.wandb.ai`` entry in ``~/.netrc``) would stop a long job at start-up or hang on a login prompt,
-so the run goes on in ``offline`` mode with a warning saying how to sync it later.
+so the run goes on in ``offline`` mode with a warning saying how to sync it later. The warning comes
+from validation (:meth:`RunObserver.config_issues`), before any model loads, and once per process.
 """
 
 from __future__ import annotations
@@ -42,13 +43,19 @@ def has_credentials() -> bool:
         return False
 
 
+_warned_offline: list[bool] = []
+
+
 def effective_mode(mode: str) -> str:
-    """``online`` becomes ``offline`` (with a warning) when there are no credentials."""
+    """``online`` becomes ``offline`` (with a warning, once per process) when there are no credentials."""
     if mode == "online" and not has_credentials():
-        warn(
-            "observer.wandb.mode=online but no W&B API key (WANDB_API_KEY or `wandb login`): logging "
-            "offline instead; upload later with `wandb sync <run dir>/wandb/offline-run-*`"
-        )
+        if not _warned_offline:
+            _warned_offline.append(True)
+            warn(
+                "observer.wandb.mode=online but no W&B API key (WANDB_API_KEY or `wandb login`): logging "
+                "offline instead; upload later with `wandb sync <run dir>/wandb/offline-run-*`, or set "
+                "observer.wandb.mode=offline to say so"
+            )
         return "offline"
     return mode
 

@@ -72,5 +72,8 @@ def resume_command(argv: list[str], run_dir: str) -> str:
         for a in argv[1:]
         if not a.lstrip("+").startswith(("hydra.run.dir=", "train.resume_from_checkpoint="))
     ]
+    # A key given twice (``train.max_steps=28 ... train.max_steps=200``): the last one is the one in force.
+    last = {a.lstrip("+~").split("=", 1)[0]: i for i, a in enumerate(kept) if "=" in a}
+    kept = [a for i, a in enumerate(kept) if "=" not in a or last[a.lstrip("+~").split("=", 1)[0]] == i]
     args = [*kept, f"hydra.run.dir={run_dir}", "train.resume_from_checkpoint=auto"]
     return "python run_pipeline.py " + " ".join(shlex.quote(a) for a in args)

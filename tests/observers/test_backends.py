@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from omegaconf import OmegaConf
 
-from rlvr.observers import RunObserver
+from rlvr.observers import RunObserver, wandb_sink
 from rlvr.run_dir import RunDir
 
 WANDB = {
@@ -90,6 +90,7 @@ def test_offline_wandb_run_writes_its_files_and_resumes_the_same_run(tmp_path: P
 def test_online_without_an_api_key_logs_offline_with_a_message(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
+    wandb_sink._warned_offline.clear()  # the warning is said once per process
     observer = one_run(RunDir(tmp_path / "run"), {**WANDB, "mode": "online"}, range(1, 2))
     assert observer.sinks["wandb"].run.settings.mode == "offline"
     observer.finish()
@@ -137,3 +138,18 @@ def test_a_sweep_job_is_grouped_by_sweep_and_named_by_its_overrides(monkeypatch:
     single = OmegaConf.create({"observer": {"wandb": {"name": None, "group": None}}})
     sweep_run_names(single)
     assert single.observer.wandb.name is None
+
+
+def test_validation_says_online_without_a_key_goes_offline(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """Caught in validation, before any model loads: the run will log offline, and how to say so."""
+    monkeypatch.delenv("WANDB_API_KEY", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.netrc
+    wandb_sink._warned_offline.clear()
+    issues = RunObserver.config_issues("observer", {"backends": ["wandb"], "wandb": {"mode": "online"}})
+    assert issues == []
+    err = capsys.readouterr().err
+    assert "observer.wandb.mode=online but no W&B API key" in err and "observer.wandb.mode=offline" in err
+    RunObserver.config_issues("observer", {"backends": ["wandb"], "wandb": {"mode": "online"}})
+    assert capsys.readouterr().err == ""  # once per process

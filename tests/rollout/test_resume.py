@@ -77,3 +77,13 @@ def test_auto_skips_incomplete_checkpoints(tmp_path: Path) -> None:
     assert resolve_checkpoint(None, tmp_path) is None
     with pytest.raises(ValueError, match="not a complete checkpoint"):
         resolve_checkpoint(str(tmp_path / "checkpoint-6"), tmp_path)
+
+
+def test_resume_command_keeps_the_last_value_of_a_repeated_key() -> None:
+    from rlvr.training.interrupts import resume_command
+
+    argv = ["run_pipeline.py", "++train.max_steps=28", "experiment=smoke", "++train.max_steps=200"]
+    assert resume_command(argv, "runs/a") == (
+        "python run_pipeline.py experiment=smoke ++train.max_steps=200 hydra.run.dir=runs/a "
+        "train.resume_from_checkpoint=auto"
+    )
