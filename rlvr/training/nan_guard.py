@@ -45,9 +45,13 @@ def nonfinite_names(named: list[tuple[str, Any]]) -> list[str]:
 
 
 def describe(bad: list[str], total: int) -> str:
-    """``3 of 120 tensors, first from the output side: model.layers.5...``: where the NaN/inf is."""
+    """``3 of 120 tensors, first from the output side: model.layers.5...``: where the NaN/inf is; ``all
+    120 tensors`` when every one is hit (from the loss end, or from non-finite activations at positions
+    outside the loss, e.g. padding, times their zero gradients)."""
     if not bad:
         return "non-finite gradients"
+    if len(bad) == total:  # no layer is clean: the order tells nothing about where it started
+        return f"non-finite gradients in all {total} tensors"
     return f"non-finite gradients in {len(bad)} of {total} tensors, first from the output side: {bad[0]}"
 
 
