@@ -90,12 +90,16 @@ class RolloutEngine:
                     raise KeyError(f"rollout engine: the policy has no weight for {name!r}")
                 param.copy_(source.to(device=param.device, dtype=param.dtype))
 
-    def generate(self, prompt_ids: list[list[int]], settings: SamplingSettings) -> list[list[int]]:
-        """One completion per prompt: token ids up to and including the first EOS (or the length limit)."""
+    def generate(
+        self, prompt_ids: list[list[int]], settings: SamplingSettings, with_logprobs: bool = False
+    ) -> Any:
+        """One completion per prompt: token ids up to and including the first EOS (or the length limit).
+        With ``with_logprobs``, ``(completions, logprobs)``: each sampled token's log-probability under the
+        sampling distribution (see :func:`rlvr.rollout.sampling.next_tokens`), one list per completion."""
         import torch
 
         if not prompt_ids:
-            return []
+            return ([], []) if with_logprobs else []
         rows = len(prompt_ids)
         if self.compile:  # one captured graph serves every batch up to the bucket: pad with copies
             prompt_ids = prompt_ids + [prompt_ids[0]] * (_bucket(rows, BATCH_BUCKET) - rows)
@@ -113,6 +117,7 @@ class RolloutEngine:
             (batch, settings.max_new_tokens), self.pad_token_id, dtype=torch.long, device=self.device
         )
         finished = torch.zeros(batch, dtype=torch.bool, device=self.device)
+        logprobs = torch.zeros(out.shape, device=self.device) if with_logprobs else None
         with torch.no_grad():
             logits = self.model(
                 input_ids=input_ids,
@@ -122,8 +127,14 @@ class RolloutEngine:
                 use_cache=True,
                 logits_to_keep=1,
             ).logits[:, -1]
-            steps = self._decode_loop(logits, mask, lengths, prompt_len, cache, out, finished, settings)
-        return _cut_after_eos(out[:rows, :steps].cpu(), self.eos_token_ids)
+            steps = self._decode_loop(
+                logits, mask, lengths, prompt_len, cache, out, finished, settings, logprobs
+            )
+        completions = _cut_after_eos(out[:rows, :steps].cpu(), self.eos_token_ids)
+        if logprobs is None:
+            return completions
+        table = logprobs[:rows, :steps].cpu().tolist()
+        return completions, [row[: len(ids)] for row, ids in zip(table, completions, strict=True)]
 
     def _decode_loop(
         self,
@@ -135,12 +146,17 @@ class RolloutEngine:
         out: Any,
         finished: Any,
         settings: SamplingSettings,
+        logprobs: Any = None,
     ) -> int:
-        """Sample token by token into ``out``; returns the number of steps taken."""
+        """Sample token by token into ``out`` (and each token's log-prob into ``logprobs`` when given);
+        returns the number of steps taken."""
         import torch
 
         for step in range(settings.max_new_tokens):
-            token = next_tokens(logits, settings)
+            if logprobs is None:
+                token = next_tokens(logits, settings)
+            else:
+                token, logprobs[:, step] = next_tokens(logits, settings, with_logprobs=True)
             token = torch.where(finished, self.pad_token_id, token)
             out[:, step] = token
             finished |= torch.isin(token, self._eos)

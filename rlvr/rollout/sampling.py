@@ -23,12 +23,15 @@ class SamplingSettings:
     min_p: float | None = None
 
 
-def next_tokens(logits: Any, settings: SamplingSettings) -> Any:
-    """One token per row from ``logits`` (``[batch, vocab]``, any float dtype)."""
+def next_tokens(logits: Any, settings: SamplingSettings, with_logprobs: bool = False) -> Any:
+    """One token per row from ``logits`` (``[batch, vocab]``, any float dtype); with ``with_logprobs``,
+    ``(tokens, logprobs)``: each token's log-probability under the distribution it was drawn from (after
+    temperature and filters, as vLLM's "processed" log-probs), for the sampler-vs-trainer gap metric."""
     import torch
 
     if not settings.do_sample:
-        return logits.argmax(dim=-1)
+        tokens = logits.argmax(dim=-1)
+        return (tokens, _chosen_logprobs(logits.float(), tokens)) if with_logprobs else tokens
     scores = logits.float()
     if settings.temperature != 1.0:
         scores = scores / settings.temperature
@@ -45,4 +48,9 @@ def next_tokens(logits: Any, settings: SamplingSettings) -> Any:
         remove = probs < settings.min_p * probs.amax(dim=-1, keepdim=True)
         remove.scatter_(-1, probs.argmax(dim=-1, keepdim=True), False)
         scores = scores.masked_fill(remove, float("-inf"))
-    return torch.multinomial(scores.softmax(dim=-1), num_samples=1).squeeze(1)
+    tokens = torch.multinomial(scores.softmax(dim=-1), num_samples=1).squeeze(1)
+    return (tokens, _chosen_logprobs(scores, tokens)) if with_logprobs else tokens
+
+
+def _chosen_logprobs(scores: Any, tokens: Any) -> Any:
+    return scores.log_softmax(dim=-1).gather(-1, tokens[:, None]).squeeze(1)

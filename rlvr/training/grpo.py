@@ -76,7 +76,9 @@ class GRPOTrainingLoop:
 
         trainer_class = GRPOTrainer
         if resolve_backend(self.rollout["backend"]) == "fast":
-            trainer_class = rollout_trainer_class(engine_options(self.rollout))
+            trainer_class = rollout_trainer_class(
+                engine_options(self.rollout), self.rollout["logprob_gap_every"]
+            )
         return trainer_class(
             model=model,
             reward_funcs=reward_functions,

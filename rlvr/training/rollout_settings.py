@@ -22,7 +22,13 @@ from rlvr.errors import ConfigError
 
 BACKENDS = ("auto", "trl", "fast", "vllm")
 DTYPES = ("auto", "bfloat16", "float16", "float32")
-DEFAULT_ROLLOUT = {"backend": "auto", "dtype": "auto", "compile": None, "check_every": 16}
+DEFAULT_ROLLOUT = {
+    "backend": "auto",
+    "dtype": "auto",
+    "compile": None,
+    "check_every": 16,
+    "logprob_gap_every": 25,
+}
 
 
 def resolve_backend(backend: str) -> str:
@@ -85,6 +91,16 @@ def rollout_issues(prefix: str, rollout: Any) -> list[ConfigIssue]:
         issues.append(
             ConfigIssue(
                 f"{prefix}.check_every", every, "must be a positive integer", f"e.g. {prefix}.check_every=16"
+            )
+        )
+    gap = settings["logprob_gap_every"]
+    if isinstance(gap, bool) or not isinstance(gap, int) or gap < 0:
+        issues.append(
+            ConfigIssue(
+                f"{prefix}.logprob_gap_every",
+                gap,
+                "must be a whole number of steps, 0 to switch it off",
+                f"e.g. {prefix}.logprob_gap_every=25",
             )
         )
     if settings["backend"] == "vllm" and importlib.util.find_spec("vllm") is None:

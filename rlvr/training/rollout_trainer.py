@@ -8,6 +8,11 @@ DeepSpeed ZeRO-3 / FSDP (sharded weights), ``generation_kwargs`` and ``repetitio
 Semantics versus TRL's regular path: same prompts, sampling parameters, EOS handling, lengths and masks;
 the one difference is that rollouts are sampled from the policy without LoRA dropout (as TRL's vLLM path
 does), because the inference copy has the adapter merged.
+
+How far the sampler is from the trainer (the bf16 inference copy, no dropout, vs TRL's training forward) is
+measured every ``train.rollout.logprob_gap_every`` optimizer steps on a few rows: the trainer's log-probs
+of the sampled tokens against the sampler's, logged as ``rollout/logprob_gap/mean`` and ``/max`` (|Δ| per
+token, nats), the quantity TRL logs for vLLM as ``sampling/sampling_logp_difference``.
 """
 
 from __future__ import annotations
@@ -17,13 +22,18 @@ from typing import Any
 from rlvr.console import warn
 from rlvr.rollout import RolloutEngine, SamplingSettings, engine_for
 
+#: Rows of a generation batch the log-prob gap is measured on (one small no-grad forward).
+GAP_ROWS = 16
 
-def rollout_trainer_class(options: dict[str, Any]) -> type:
-    """A ``GRPOTrainer`` subclass whose rollouts run on :class:`RolloutEngine` built with ``options``."""
+
+def rollout_trainer_class(options: dict[str, Any], logprob_gap_every: int = 0) -> type:
+    """A ``GRPOTrainer`` subclass whose rollouts run on :class:`RolloutEngine` built with ``options``;
+    every ``logprob_gap_every`` optimizer steps (0 = never) it logs the sampler-vs-trainer log-prob gap."""
     from trl import GRPOTrainer
 
     class FastRolloutGRPOTrainer(GRPOTrainer):
         _rollout_options = dict(options)
+        _gap_every = int(logprob_gap_every)
 
         def _generate_single_turn(
             self, prompt_ids, images, multimodal_fields, num_generations, has_tool_images=False
@@ -45,7 +55,23 @@ def rollout_trainer_class(options: dict[str, Any]) -> type:
                 top_p=self.top_p,
                 min_p=self.min_p,
             )
-            return engine.generate(prompt_ids, settings), None
+            if not self._gap_due():
+                return engine.generate(prompt_ids, settings), None
+            completions, sampled = engine.generate(prompt_ids, settings, with_logprobs=True)
+            self._gap_step = self.state.global_step
+            gap = logprob_gap(self, prompt_ids, completions, sampled)
+            if gap is not None:
+                self._metrics["train"]["rollout/logprob_gap/mean"].append(gap[0])
+                self._metrics["train"]["rollout/logprob_gap/max"].append(gap[1])
+            return completions, None
+
+        def _gap_due(self) -> bool:
+            step = self.state.global_step
+            return (
+                bool(self._gap_every)
+                and step % self._gap_every == 0
+                and getattr(self, "_gap_step", -1) != step
+            )
 
         def rollout_engine(self) -> RolloutEngine:
             """The engine, its weights synced once per optimizer step (the cadence of TRL's vLLM sync)."""
@@ -76,3 +102,44 @@ def rollout_trainer_class(options: dict[str, Any]) -> type:
             return None
 
     return FastRolloutGRPOTrainer
+
+
+def logprob_gap(
+    trainer: Any, prompt_ids: list[list[int]], completions: list[list[int]], sampled: list[list[float]]
+) -> tuple[float, float] | None:
+    """Mean and max |trainer log-prob − sampler log-prob| over the tokens of the first :data:`GAP_ROWS`
+    non-empty completions. The trainer's side is TRL's own ``_get_per_token_logps_and_entropies`` on the
+    policy as it trains (train mode, autocast), so the figure is the mismatch the loss actually sees."""
+    import torch
+    from trl.models.utils import disable_gradient_checkpointing
+
+    rows = [i for i, ids in enumerate(completions) if ids][:GAP_ROWS]
+    if not rows:
+        return None
+    pad = trainer.processing_class.pad_token_id if hasattr(trainer.processing_class, "pad_token_id") else 0
+    pad = 0 if pad is None else int(pad)
+    prompt_len = max(len(prompt_ids[i]) for i in rows)
+    completion_len = max(len(completions[i]) for i in rows)
+    ids = torch.full((len(rows), prompt_len + completion_len), pad, dtype=torch.long)
+    mask = torch.zeros_like(ids)
+    reference = torch.zeros((len(rows), completion_len))
+    scored = torch.zeros((len(rows), completion_len), dtype=torch.bool)
+    for n, i in enumerate(rows):
+        prompt, completion = prompt_ids[i], completions[i]
+        ids[n, prompt_len - len(prompt) : prompt_len] = torch.tensor(prompt)
+        ids[n, prompt_len : prompt_len + len(completion)] = torch.tensor(completion)
+        mask[n, prompt_len - len(prompt) : prompt_len + len(completion)] = 1
+        reference[n, : len(completion)] = torch.tensor(sampled[i])
+        scored[n, : len(completion)] = True
+    device = trainer.accelerator.device
+    # Forked RNG: dropout in this extra forward must not shift the run's random stream (same seed, same run).
+    with (
+        torch.random.fork_rng(devices=[device] if device.type == "cuda" else []),
+        torch.no_grad(),
+        disable_gradient_checkpointing(trainer.model, trainer.args.gradient_checkpointing_kwargs),
+    ):
+        logps, _, _ = trainer._get_per_token_logps_and_entropies(
+            trainer.model, ids.to(device), mask.to(device), completion_len, batch_size=len(rows)
+        )
+    delta = (logps.float().cpu() - reference).abs()[scored]
+    return float(delta.mean()), float(delta.max())

@@ -152,3 +152,21 @@ def test_one_cache_serves_prompts_of_other_lengths(policy) -> None:
     shape = engine._cache_shape
     assert engine.generate(PROMPTS[:2], settings) == reference(policy, PROMPTS[:2], settings)
     assert engine._cache_shape == shape  # reused, not reallocated: no new compiled graph
+
+
+def test_sampled_tokens_come_with_their_log_probs(policy) -> None:
+    """``with_logprobs``: the same tokens as without (same seed), each with its log-probability under the
+    tempered distribution, as a teacher-forced forward of the policy computes it."""
+    settings = SamplingSettings(max_new_tokens=10, temperature=0.8)
+    engine = RolloutEngine(policy, PAD, [EOS])
+    plain = engine_output(engine, PROMPTS, settings, seed=3)
+    torch.manual_seed(3)
+    completions, logprobs = engine.generate(PROMPTS, settings, with_logprobs=True)
+    assert completions == plain
+    assert [len(lp) for lp in logprobs] == [len(c) for c in completions]
+    for prompt, completion, got in zip(PROMPTS, completions, logprobs, strict=True):
+        ids = torch.tensor([prompt + completion])
+        with torch.no_grad():
+            logits = policy(ids).logits[0, len(prompt) - 1 : -1] / 0.8
+        expected = logits.log_softmax(-1).gather(-1, torch.tensor(completion)[:, None])[:, 0]
+        assert got == pytest.approx(expected.tolist(), abs=1e-4)

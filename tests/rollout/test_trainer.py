@@ -70,3 +70,23 @@ def test_unsupported_settings_fall_back_to_trl(tiny_model_dir: Path, tmp_path: P
     assert len(ids) == 2 and logprobs is None
     assert "falls back to TRL's generation: train.repetition_penalty=1.2" in capsys.readouterr().err
     assert getattr(trainer, "_rollout_engine", None) is None
+
+
+@pytest.mark.slow
+def test_the_sampler_trainer_log_prob_gap_is_logged(tiny_model_dir: Path, tmp_path: Path) -> None:
+    """Every ``logprob_gap_every`` steps: |trainer − sampler| log-prob per token. Both sides are the same
+    fp32 weights on CPU (no dropout), so the gap is ~0; measuring it leaves the run's rollouts unchanged."""
+    loop = tiny_loop(rollout={"backend": "fast", "logprob_gap_every": 2}, max_completion_length=12)
+    trainer = tiny_trainer(loop, tiny_model_dir, tmp_path / "gap")
+    trainer.train()
+    gaps = {e["step"]: e for e in trainer.state.log_history if "rollout/logprob_gap/mean" in e}
+    assert sorted(gaps) == [1, 3]  # measured at the rollouts of global steps 0 and 2
+    for entry in gaps.values():
+        assert 0 <= entry["rollout/logprob_gap/mean"] <= entry["rollout/logprob_gap/max"] < 1e-3
+    off = tiny_loop(rollout={"backend": "fast", "logprob_gap_every": 0}, max_completion_length=12)
+    plain = tiny_trainer(off, tiny_model_dir, tmp_path / "plain")
+    plain.train()
+    assert not any("rollout/logprob_gap/mean" in e for e in plain.state.log_history)
+    without = logged_steps(plain, KEYS).values()
+    for got, expected in zip(logged_steps(trainer, KEYS).values(), without, strict=True):
+        assert got == pytest.approx(expected, rel=1e-5, abs=1e-7)
