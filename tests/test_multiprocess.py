@@ -41,7 +41,7 @@ def launch(tmp_path: Path, model_dir: Path, *launcher: str, extra: tuple[str, ..
         "model.eos_token=null",
         "train.max_steps=2",
         "train.use_cpu=true",
-        "eval.max_samples=2",
+        "eval.max_samples=3",  # odd: rank 0 evaluates rows 0 and 2, rank 1 row 1
         "eval.batch_size=2",
         "eval.max_new_tokens=8",
         "eval.periodic_samples=2",
@@ -70,7 +70,13 @@ def assert_one_run_written_by_rank_0(run_dir: Path) -> None:
     assert len([r for r in rows if r["kind"] == "setup"]) == 1
     assert json.loads((run_dir / "status.json").read_text())["status"] == "ok"
     assert (run_dir / "final_model" / "model.safetensors").is_file()
-    assert json.loads((run_dir / "eval_report.json").read_text())["train"]["global_step"] == 2
+    report = json.loads((run_dir / "eval_report.json").read_text())
+    assert report["train"]["global_step"] == 2
+    # the ranks shared the evaluation out (rlvr.evaluation.sharding); the records are back in row order
+    assert report["after"]["total"] == 3
+    after = [json.loads(line) for line in (run_dir / "eval_samples_after.jsonl").read_text().splitlines()]
+    before = [json.loads(line) for line in (run_dir / "eval_samples_before.jsonl").read_text().splitlines()]
+    assert [r["id"] for r in after] == [r["id"] for r in before] and len(after) == 3
 
 
 @pytest.mark.slow

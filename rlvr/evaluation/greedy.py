@@ -29,6 +29,7 @@ from rlvr.evaluation.report import (
     sampled_columns,
     sampled_summary,
 )
+from rlvr.evaluation.sharding import eval_shard, shared_out
 from rlvr.interfaces import Judge, Observer
 from rlvr.prompts import render_prompt
 from rlvr.rollout import SamplingSettings
@@ -100,11 +101,26 @@ class GreedyAccuracy:
         judge = self.resolve_judge(judge)
         rows = dataset.select(range(min(len(dataset), self.max_samples or len(dataset))))
         started = time.perf_counter()
-        samples = self.greedy_samples(model, tokenizer, rows, judge, format_check)
+        shard = eval_shard()  # several DDP ranks: each evaluates its share (rlvr.evaluation.sharding)
+        samples = shared_out(
+            lambda share, positions: self.greedy_samples(
+                model, tokenizer, share, judge, format_check, positions
+            ),
+            rows,
+            shard,
+        )
+        sampling = self.samples_per_problem > 0 and len(rows) > 0
+        rank = shard[0] if shard else 0
+        per_problem = (
+            shared_out(
+                lambda share, _: self.sampled_verdicts(model, tokenizer, share, judge, rank), rows, shard
+            )
+            if sampling
+            else []
+        )
         report = {"tag": tag, "judge": judge.name}
         report.update(greedy_summary(samples, self.bootstrap_samples, self.seed))
-        if self.samples_per_problem > 0 and len(rows):
-            per_problem = self.sampled_verdicts(model, tokenizer, rows, judge)
+        if sampling:
             for sample, verdicts in zip(samples, per_problem, strict=True):
                 sample.update(sampled_columns(verdicts, self.k))
             n, resamples = self.samples_per_problem, self.bootstrap_samples
@@ -115,29 +131,40 @@ class GreedyAccuracy:
         return report
 
     def greedy_samples(
-        self, model: Any, tokenizer: Any, rows: Any, judge: Judge, format_check: FormatCheck | None = None
+        self,
+        model: Any,
+        tokenizer: Any,
+        rows: Any,
+        judge: Judge,
+        format_check: FormatCheck | None = None,
+        positions: Sequence[int] | None = None,
     ) -> list[dict[str, Any]]:
-        """One record per row (see :func:`rlvr.evaluation.report.sample_record`), in row order."""
+        """One record per row (see :func:`rlvr.evaluation.report.sample_record`), in row order;
+        ``positions`` are the rows' places in the eval split (default 0, 1, …), for rows without an id."""
         check = format_check or self.default_format_check
+        positions = list(positions) if positions is not None else list(range(len(rows)))
         samples: list[dict[str, Any]] = []
         for start in progress(range(0, len(rows), self.batch_size), f"eval ({len(rows)} problems)"):
             batch = rows.select(range(start, min(start + self.batch_size, len(rows))))
             outputs = self.generate(model, tokenizer, batch["prompt"])
             for offset, (row, (completion, length)) in enumerate(zip(batch, outputs, strict=True)):
+                index = positions[start + offset]
                 samples.append(
-                    sample_record(start + offset, row, completion, length, self.max_new_tokens, judge, check)
+                    sample_record(index, row, completion, length, self.max_new_tokens, judge, check)
                 )
         return samples
 
     def sampled_verdicts(
-        self, model: Any, tokenizer: Any, rows: Any, judge: Judge
+        self, model: Any, tokenizer: Any, rows: Any, judge: Judge, seed_offset: int = 0
     ) -> list[list[tuple[str | None, bool]]]:
-        """``samples_per_problem`` sampled completions per row, as (extracted answer, correct) pairs."""
+        """``samples_per_problem`` sampled completions per row, as (extracted answer, correct) pairs;
+        ``seed_offset`` (the rank, when ranks share the rows out) keeps the ranks' draws independent."""
         per_call = max(1, self.batch_size // self.samples_per_problem)
         verdicts: list[list[tuple[str | None, bool]]] = []
         for start in progress(range(0, len(rows), per_call), f"sampled eval ({len(rows)} problems)"):
             batch = rows.select(range(start, min(start + per_call, len(rows))))
-            for row, completions in zip(batch, self.sample(model, tokenizer, batch["prompt"]), strict=True):
+            drawn = self.sample(model, tokenizer, batch["prompt"], seed_offset)
+            for row, completions in zip(batch, drawn, strict=True):
                 verdicts.append(
                     [(judge.extract(text), judge.is_correct(text, row)) for text, _ in completions]
                 )
@@ -164,7 +191,9 @@ class GreedyAccuracy:
         settings = SamplingSettings(max_new_tokens=self.max_new_tokens, do_sample=False)
         return [group[0] for group in self._complete(model, tokenizer, prompts, settings, 1)]
 
-    def sample(self, model: Any, tokenizer: Any, prompts: list[Any]) -> list[list[tuple[str, int]]]:
+    def sample(
+        self, model: Any, tokenizer: Any, prompts: list[Any], seed_offset: int = 0
+    ) -> list[list[tuple[str, int]]]:
         """``samples_per_problem`` completions per prompt at ``temperature`` (no top-k/top-p), drawn
         from a generator seeded with ``seed`` and restored afterwards: training's RNG is not disturbed."""
         import torch
@@ -174,7 +203,7 @@ class GreedyAccuracy:
         )
         devices = [torch.cuda.current_device()] if torch.cuda.is_available() else []
         with torch.random.fork_rng(devices=devices):
-            torch.manual_seed(self.seed)
+            torch.manual_seed(self.seed + seed_offset)
             return self._complete(model, tokenizer, prompts, settings, self.samples_per_problem)
 
     def _complete(

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rlvr.evaluation.report import greedy_summary
+from rlvr.evaluation.sharding import eval_shard, shared_out
 from rlvr.interfaces import Judge, Observer
 from rlvr.run_dir import RunDir
 
@@ -53,8 +54,12 @@ class PeriodicState:
         if model is None or self.has(step):
             return
         started = time.perf_counter()
-        samples = self.evaluator.greedy_samples(
-            model, self.tokenizer, self.rows, self.judge, self.format_check
+        samples = shared_out(  # several DDP ranks: each evaluates its share (rlvr.evaluation.sharding)
+            lambda share, positions: self.evaluator.greedy_samples(
+                model, self.tokenizer, share, self.judge, self.format_check, positions
+            ),
+            self.rows,
+            eval_shard(),
         )
         self._add(step, samples, time.perf_counter() - started)
 
