@@ -148,6 +148,12 @@ def test_makefile_installs_what_the_readme_documents() -> None:
     assert set(extras.split(",")) <= set(PYPROJECT["project"]["optional-dependencies"])
 
 
+def assert_in_order(steps: str, expected: list[str]) -> None:
+    """Each of ``expected`` occurs in ``steps`` (make's dry-run output), in this order."""
+    positions = [steps.find(step) for step in expected]
+    assert -1 not in positions and positions == sorted(positions), steps
+
+
 def _make_dry_run(*args: str) -> str:
     if shutil.which("make") is None:
         pytest.skip("make is not installed (the README's quick start needs it)")
@@ -169,8 +175,7 @@ def test_make_test_on_a_fresh_machine_installs_then_lints_and_tests(tmp_path: Pa
         f"{venv}/bin/ruff check rlvr tests run_pipeline.py benchmarks",
         f"{venv}/bin/pytest",
     ]
-    positions = [steps.find(step) for step in expected]
-    assert -1 not in positions and positions == sorted(positions), steps
+    assert_in_order(steps, expected)
     assert f"{venv}/bin/python run_pipeline.py experiment=smoke" in _make_dry_run("smoke", f"VENV={venv}")
 
 

@@ -198,25 +198,30 @@ class HFModel:
                     f"{prefix}.lora.{key}", lora[key], "unknown LoRA key", f"use {', '.join(DEFAULT_LORA)}"
                 )
             )
-        issues += _quantization_issues(prefix, kwargs, lora, name)
+        issues += quantization_issues(prefix, kwargs, lora, name)
         template = kwargs.get("chat_template")
         is_file = isinstance(template, str) and template.endswith((".jinja", ".j2"))
         if is_file and (problem := missing_path_problem(template)):
             fix = "point it at an existing .jinja file, or give the template text itself"
             issues.append(ConfigIssue(f"{prefix}.chat_template", template, problem, fix))
-        if kwargs.get("save_merged") and not lora.get("enabled"):
-            issues.append(
-                ConfigIssue(
-                    f"{prefix}.save_merged",
-                    True,
-                    "without LoRA the saved model is already a full model",
-                    f"set {prefix}.save_merged=false (or enable {prefix}.lora)",
-                )
-            )
-        return issues
+        return issues + save_merged_issues(prefix, kwargs, lora)
 
 
-def _quantization_issues(
+def save_merged_issues(prefix: str, kwargs: dict[str, Any], lora: dict[str, Any]) -> list[ConfigIssue]:
+    """``save_merged`` only means something with a LoRA adapter to merge."""
+    if not (kwargs.get("save_merged") and not lora.get("enabled")):
+        return []
+    return [
+        ConfigIssue(
+            f"{prefix}.save_merged",
+            True,
+            "without LoRA the saved model is already a full model",
+            f"set {prefix}.save_merged=false (or enable {prefix}.lora)",
+        )
+    ]
+
+
+def quantization_issues(
     prefix: str, kwargs: dict[str, Any], lora: dict[str, Any], name: str
 ) -> list[ConfigIssue]:
     """4-/8-bit bases need a LoRA adapter on top, exclude each other, and do not apply to GGUF files."""

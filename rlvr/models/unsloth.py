@@ -23,7 +23,7 @@ from typing import Any, Literal
 from rlvr.config.errors import ConfigIssue
 from rlvr.errors import ModelError, SetupError
 from rlvr.interfaces import LoadedModel
-from rlvr.models.hf import Dtype, HFModel
+from rlvr.models.hf import Dtype, HFModel, quantization_issues, save_merged_issues
 from rlvr.models.unsloth_setup import check_environment, import_unsloth, on_cpu
 
 #: Unsloth's own defaults: the projections its kernels patch, and dropout 0 (its fast LoRA path).
@@ -199,34 +199,9 @@ class UnslothModel:
                     "use model_component=default for a .gguf file",
                 )
             )
-        if kwargs.get("load_in_4bit") and kwargs.get("load_in_8bit"):
-            issues.append(
-                ConfigIssue(
-                    f"{prefix}.load_in_8bit",
-                    True,
-                    "cannot be combined with load_in_4bit",
-                    "choose one of the two",
-                )
-            )
-        for key in ("load_in_4bit", "load_in_8bit"):
-            if kwargs.get(key) and not lora.get("enabled"):
-                issues.append(
-                    ConfigIssue(
-                        f"{prefix}.{key}",
-                        True,
-                        "quantised weights cannot be trained directly (QLoRA trains a LoRA adapter on top)",
-                        f"set {prefix}.lora.enabled=true or {prefix}.{key}=false",
-                    )
-                )
-        if kwargs.get("save_merged") and not lora.get("enabled"):
-            issues.append(
-                ConfigIssue(
-                    f"{prefix}.save_merged",
-                    True,
-                    "without LoRA the saved model is already a full model",
-                    f"set {prefix}.save_merged=false (or enable {prefix}.lora)",
-                )
-            )
+        # the HF loader's rules for 4-/8-bit and merged saving (GGUF is refused above, not dequantised)
+        issues += quantization_issues(prefix, {**kwargs, "gguf_file": None}, lora, "")
+        issues += save_merged_issues(prefix, kwargs, lora)
         for key in ("max_seq_length", "max_prompt_tokens", "max_completion_length"):
             value = kwargs.get(key)
             if isinstance(value, int) and not isinstance(value, bool) and value < 1:

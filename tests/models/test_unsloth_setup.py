@@ -147,7 +147,7 @@ def test_the_memory_plan_has_no_engine_copy_under_unsloth() -> None:
 
 
 def test_make_test_unsloth_installs_the_pins_without_deps_then_runs_only_those_tests(tmp_path: Path) -> None:
-    from tests.test_packaging import _make_dry_run
+    from tests.test_packaging import _make_dry_run, assert_in_order
 
     venv = tmp_path / "venv"
     steps = _make_dry_run("test-unsloth", f"UNSLOTH_VENV={venv}")
@@ -159,8 +159,7 @@ def test_make_test_unsloth_installs_the_pins_without_deps_then_runs_only_those_t
         "pip install -q --no-deps $pins",
         f"{venv}/bin/pytest -m unsloth",
     ]
-    positions = [steps.find(step) for step in expected]
-    assert -1 not in positions and positions == sorted(positions), steps
+    assert_in_order(steps, expected)
     ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
     unsloth_run = ci.index('make test-unsloth UNSLOTH_VENV="$unsloth_venv"')
     assert ci.index('make test VENV="$venv"') < ci.index('rm -rf "$unsloth_venv"') < unsloth_run
