@@ -48,7 +48,7 @@ class GreedyAccuracy:
         before_training: bool = True,
         after_training: bool = True,
         max_samples: int | None = 200,
-        batch_size: int = 32,
+        batch_size: int = 128,
         max_new_tokens: int = 512,
         strategies: Sequence[str] = DEFAULT_STRATEGIES,
         tolerance: float = 1e-6,
