@@ -178,8 +178,12 @@ def measure(trainer: Any) -> dict[str, Any]:
     }
 
 
-def engine_only(model_dir: Path, prompts: list, rows: int, tokens: int) -> dict[str, Any]:
-    """The bare engine on a 256-row batch: per-decode-step time next to the bandwidth bound."""
+def engine_only(
+    model_dir: Path, prompts: list, rows: int, tokens: int, profile: bool = False
+) -> dict[str, Any]:
+    """The bare engine on a 256-row batch: per-decode-step time next to the bandwidth bound. With
+    ``profile``, one more 32-token call under ``torch.profiler``: the top CUDA kernels and CPU ops, and
+    kernel launches per decode step (hundreds = the CUDA graphs are not replayed)."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -201,12 +205,43 @@ def engine_only(model_dir: Path, prompts: list, rows: int, tokens: int) -> dict[
         times.append(time.perf_counter() - start)
     weight_bytes = sum(p.numel() * p.element_size() for p in engine.model.parameters())
     best = min(times[1:])
+    if profile:
+        print_profile(engine, batch, 32)
     return {
         "rounds_s": [round(t, 3) for t in times],
         "gen_tok_per_s": round(rows * tokens / best),
         "ms_per_decode_step": round(1000 * best / tokens, 3),
         "bandwidth_bound_ms_per_step": round(1000 * weight_bytes / HBM_BYTES_PER_S, 3),
     }
+
+
+def print_profile(engine: Any, batch: list, tokens: int) -> None:
+    """Where a decode step's time goes: kernel launches per step, top CUDA kernels, top CPU ops."""
+    import torch
+    from torch.profiler import ProfilerActivity, profile
+
+    from rlvr.rollout import SamplingSettings
+
+    with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+        engine.generate(batch, SamplingSettings(max_new_tokens=tokens))
+        torch.cuda.synchronize()
+    events = prof.key_averages()
+    launches = sum(
+        e.count for e in events if e.key in ("cudaLaunchKernel", "cuLaunchKernel", "cudaLaunchKernelExC")
+    )
+    graphs = sum(e.count for e in events if e.key in ("cudaGraphLaunch", "cuGraphLaunch"))
+    print(
+        json.dumps(
+            {
+                "profile_tokens": tokens,
+                "kernel_launches_per_step": round(launches / tokens, 1),
+                "graph_launches_per_step": round(graphs / tokens, 2),
+            }
+        ),
+        flush=True,
+    )
+    print(events.table(sort_by="self_device_time_total", row_limit=15), flush=True)
+    print(events.table(sort_by="self_cpu_time_total", row_limit=15), flush=True)
 
 
 def main() -> None:
@@ -220,8 +255,10 @@ def main() -> None:
         "--variants",
         nargs="+",
         default=["engine", "fast-full", "fast-lora", "plain-full", "trl-full", "trl-lora", "fast-default"],
-        help="engine | {plain,trl,fast}-{full,lora} | {trl,fast}-default (the default config's batch shape)",
+        help="engine | {plain,trl,fast}-{full,lora} | {trl,fast}-default (the default config's batch shape: "
+        "64 x 4, 512 tokens) | {trl,fast}-small (the default before 2026-11-29: 8 x 4, 512 tokens)",
     )
+    parser.add_argument("--profile", action="store_true", help="engine: also profile 32 decode steps")
     options = parser.parse_args()
     import torch
     import transformers
@@ -245,11 +282,11 @@ def main() -> None:
         started = time.perf_counter()
         try:
             if variant == "engine":
-                result = engine_only(model_dir, prompts, rows=256, tokens=256)
+                result = engine_only(model_dir, prompts, rows=256, tokens=256, profile=options.profile)
             else:
                 kind, setting = variant.split("-")
-                shape = (8, 4, 512) if setting == "default" else (64, 4, 256)
-                lora = setting in ("lora", "default")
+                shape = {"default": (64, 4, 512), "small": (8, 4, 512)}.get(setting, (64, 4, 256))
+                lora = setting in ("lora", "default", "small")
                 trainer = build_trainer(kind, model_dir, prompts, work / variant, lora, shape)
                 result = measure(trainer)
                 del trainer
