@@ -54,6 +54,7 @@ class NanLocator:
 
     def __init__(self, model: Any, limit: int = 12):
         self.limit = limit
+        self.active = True  # hooks do nothing (and sync nothing) while False
         self.found: list[dict] = []
         self.inputs: dict[str, Any] = {}
         self.activation_peaks: list[dict] = []
@@ -71,7 +72,7 @@ class NanLocator:
     def _remember_inputs(self, module: Any, args: Any, kwargs: dict) -> None:
         import torch
 
-        if torch.is_grad_enabled():
+        if self.active and torch.is_grad_enabled():
             self.inputs = {"mask": kwargs.get("attention_mask"), "ids": kwargs.get("input_ids")}
             if not self.found:  # keep the peaks of the micro-batch that went non-finite
                 self.activation_peaks.clear()
@@ -81,7 +82,9 @@ class NanLocator:
         import torch
 
         tensor = as_tensor(value)
-        if tensor is None or len(self.found) >= self.limit or not torch.is_floating_point(tensor):
+        if not self.active or tensor is None or len(self.found) >= self.limit:
+            return
+        if not torch.is_floating_point(tensor):
             return
         if torch.isfinite(tensor).all():
             return
@@ -122,6 +125,8 @@ class NanLocator:
         def finite(grads: Any) -> bool:
             return all(g is None or bool(torch.isfinite(g).all()) for g in grads)
 
+        if not self.active:
+            return
         if is_layer(name) or name.endswith("input_layernorm"):
             g = grad_output[0] if grad_output else None
             if g is not None and len(self.grad_peaks) < 400:
@@ -140,7 +145,7 @@ class NanLocator:
         import torch
 
         tensor = as_tensor(output)
-        if tensor is None or not torch.is_grad_enabled() or len(self.activation_peaks) >= 400:
+        if not self.active or tensor is None or not torch.is_grad_enabled() or len(self.activation_peaks) >= 400:
             return
         flat = tensor.detach().float().abs().nan_to_num(float("inf")).amax(dim=-1)
         row, pos = divmod(int(flat.argmax()), flat.shape[1])
