@@ -25,6 +25,6 @@ rc=0; wait $fast || rc=$?; echo "fast backend exit $rc"
 rc=0; wait $trl || rc=$?; echo "trl backend exit $rc"
 for run in fast trl; do
   for f in metrics.jsonl eval_report.json status.json; do
-    [ -f "$out/$run/$f" ] && cp "$out/$run/$f" "$out/$run-$f"
+    if [ -f "$out/$run/$f" ]; then cp "$out/$run/$f" "$out/$run-$f"; fi
   done
 done
