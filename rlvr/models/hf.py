@@ -13,6 +13,7 @@ from typing import Any, Literal
 from rlvr.config.errors import ConfigIssue
 from rlvr.errors import ModelError
 from rlvr.interfaces import LoadedModel
+from rlvr.models.attention_mask import guard_empty_attention_rows
 from rlvr.models.quantization import quantization_kwargs
 from rlvr.paths import is_package_path, missing_path_problem, resolve_path
 
@@ -121,6 +122,7 @@ class HFModel:
         from transformers import AutoModelForCausalLM
 
         tokenizer = tokenizer if tokenizer is not None else self.load_tokenizer()
+        guard_empty_attention_rows()  # left-padded rows must not NaN the SDPA backward (see the module)
         name, extra = self._source()
         kwargs: dict[str, Any] = {"trust_remote_code": self.trust_remote_code, **extra}
         kwargs["dtype"] = self.dtype if self.dtype == "auto" else getattr(torch, self.dtype)

@@ -23,6 +23,7 @@ from typing import Any, Literal
 from rlvr.config.errors import ConfigIssue
 from rlvr.errors import ModelError, SetupError
 from rlvr.interfaces import LoadedModel
+from rlvr.models.attention_mask import guard_empty_attention_rows
 from rlvr.models.hf import Dtype, HFModel, quantization_issues, save_merged_issues
 from rlvr.models.unsloth_setup import check_environment, import_unsloth, on_cpu
 
@@ -112,6 +113,7 @@ class UnslothModel:
         from unsloth import FastLanguageModel
 
         tokenizer = tokenizer if tokenizer is not None else self.load_tokenizer()
+        guard_empty_attention_rows()
         if self.fast_inference and on_cpu():
             raise SetupError(
                 "model.fast_inference=true runs vLLM, which needs a CUDA GPU; set model.fast_inference=false"
