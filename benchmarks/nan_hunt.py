@@ -88,8 +88,17 @@ def watch(trainer: Any, locator: Any, from_step: int, dump: str | None) -> None:
             bad = [n for n, p in trainable if p.grad is not None and not bool(torch.isfinite(p.grad).all())]
             if bad or os.environ.get("NAN_HUNT_FORCE"):  # FORCE: rehearse the replay on a healthy run
                 step = trainer.state.global_step + 1
-                print(json.dumps({"nonfinite_grads_after_micro_batch": len(bad), "of": len(trainable),
-                                  "optimizer_step": step, "loss": float(output)}), flush=True)
+                print(
+                    json.dumps(
+                        {
+                            "nonfinite_grads_after_micro_batch": len(bad),
+                            "of": len(trainable),
+                            "optimizer_step": step,
+                            "loss": float(output),
+                        }
+                    ),
+                    flush=True,
+                )
                 batch = last["inputs"]
                 describe_batch(trainer, model, batch)
                 if dump:
@@ -153,7 +162,9 @@ def save_dump(folder: Path, batch: dict, trainable: list, locator: Any) -> None:
     import torch
 
     folder.mkdir(parents=True, exist_ok=True)
-    torch.save({k: v.detach().cpu() if hasattr(v, "detach") else v for k, v in batch.items()}, folder / "batch.pt")
+    torch.save(
+        {k: v.detach().cpu() if hasattr(v, "detach") else v for k, v in batch.items()}, folder / "batch.pt"
+    )
     half = len(trainable) // 2
     for index, part in enumerate((trainable[:half], trainable[half:])):
         torch.save({n: p.detach().float().cpu() for n, p in part}, folder / f"weights-{index}.pt")
@@ -229,7 +240,12 @@ def replay(trainer: Any, model: Any, batch: dict) -> None:
                 loss = trainer.compute_loss(model, batch)
             trainer.accelerator.backward(loss)
             bad = [n for n, p in trainable if p.grad is not None and not bool(torch.isfinite(p.grad).all())]
-            row = {"variant": name, "loss": float(loss.detach()), "nonfinite_grads": len(bad), "of": len(trainable)}
+            row = {
+                "variant": name,
+                "loss": float(loss.detach()),
+                "nonfinite_grads": len(bad),
+                "of": len(trainable),
+            }
             if bad:
                 row["first_from_output_side"] = bad[-1]
         except Exception as error:  # a variant that cannot run says why; the others still run

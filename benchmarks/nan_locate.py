@@ -145,7 +145,12 @@ class NanLocator:
         import torch
 
         tensor = as_tensor(output)
-        if not self.active or tensor is None or not torch.is_grad_enabled() or len(self.activation_peaks) >= 400:
+        if (
+            not self.active
+            or tensor is None
+            or not torch.is_grad_enabled()
+            or len(self.activation_peaks) >= 400
+        ):
             return
         flat = tensor.detach().float().abs().nan_to_num(float("inf")).amax(dim=-1)
         row, pos = divmod(int(flat.argmax()), flat.shape[1])

@@ -62,6 +62,12 @@ CONFIG_MISTAKES = [
     ("no completion tokens", ["train.max_completion_length=0"], 2, ["train.max_completion_length=0", "Fix:"]),
     ("unknown rollout backend", ["train.rollout.backend=vlm"], 2, ["train.rollout.backend='vlm'", "fast"]),
     (
+        "unknown decode attention",
+        ["train.rollout.decode_attention=flash"],
+        2,
+        ["train.rollout.decode_attention='flash'", "grouped, sdpa"],
+    ),
+    (
         "vLLM backend without vLLM",
         ["train.rollout.backend=vllm"],
         2,

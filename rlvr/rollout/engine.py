@@ -11,7 +11,8 @@ accelerate's autocast wrapper, with compilation disabled and a host sync on ever
 * **a static KV cache** sized once per (batch, bucketed prompt length + max new tokens) and reset, not
   reallocated, between calls;
 * **a compiled decode step** (``torch.compile(mode="reduce-overhead")``: CUDA graphs) on GPU, eager
-  prefill; sampling with transformers' semantics (:mod:`rlvr.rollout.sampling`) on the device;
+  prefill; decode attention reads each KV head once (:mod:`rlvr.rollout.attention`), not a copy per
+  query head; sampling with transformers' semantics (:mod:`rlvr.rollout.sampling`) on the device;
 * **no per-token host sync**: finished rows are checked on the host every ``check_every`` steps.
 
 Output matches TRL's regular path: one completion per prompt, cut after the first EOS (kept), finished
@@ -25,6 +26,7 @@ import weakref
 from typing import Any
 
 from rlvr.errors import TrainingError
+from rlvr.rollout.attention import register_grouped_decode
 from rlvr.rollout.sampling import SamplingSettings, next_tokens
 
 __all__ = ["RolloutEngine", "SamplingSettings", "engine_for"]
@@ -48,6 +50,7 @@ class RolloutEngine:
         dtype: str = "auto",
         compile: bool | None = None,
         check_every: int = 16,
+        decode_attention: str = "grouped",
     ):
         import torch
 
@@ -60,7 +63,7 @@ class RolloutEngine:
         self.compile = self.device.type == "cuda" if compile is None else bool(compile)
         config = copy.deepcopy(base.config)
         config.use_cache = True  # the trainer sets use_cache=False on the policy's config
-        self.model = _inference_copy(config, self.dtype, self.device)
+        self.model = _inference_copy(config, self.dtype, self.device, decode_attention)
         self.model.generation_config.use_cache = True
         self._eos = torch.tensor(self.eos_token_ids, device=self.device)
         self._cache: Any = None
@@ -191,15 +194,17 @@ class RolloutEngine:
         return self._cache, self._cache_shape[1]
 
 
-def _inference_copy(config: Any, dtype: Any, device: Any) -> Any:
-    """A model of ``config``'s shape on ``device``, in eval mode without autograd. Its random init runs
+def _inference_copy(config: Any, dtype: Any, device: Any, decode_attention: str = "grouped") -> Any:
+    """A model of ``config``'s shape on ``device``, in eval mode without autograd, with the decode-step
+    attention of :mod:`rlvr.rollout.attention` unless ``decode_attention="sdpa"``. Its random init runs
     under a forked RNG: building the copy must not change the sampling stream of the run (same seed,
     same rollouts, whichever backend)."""
     import torch
     from transformers import AutoModelForCausalLM
 
+    extra = {"attn_implementation": register_grouped_decode()} if decode_attention == "grouped" else {}
     with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []), torch.device(device):
-        model = AutoModelForCausalLM.from_config(config, dtype=dtype)
+        model = AutoModelForCausalLM.from_config(config, dtype=dtype, **extra)
     return model.eval().requires_grad_(False)
 
 

@@ -22,12 +22,14 @@ from rlvr.errors import ConfigError
 
 BACKENDS = ("auto", "trl", "fast", "vllm")
 DTYPES = ("auto", "bfloat16", "float16", "float32")
+DECODE_ATTENTION = ("grouped", "sdpa")  # rlvr.rollout.attention.CHOICES, without importing torch here
 DEFAULT_ROLLOUT = {
     "backend": "auto",
     "dtype": "auto",
     "compile": None,
     "check_every": 16,
     "logprob_gap_every": 25,
+    "decode_attention": "grouped",
 }
 
 
@@ -51,7 +53,7 @@ def resolve_backend(backend: str) -> str:
 
 def engine_options(settings: dict[str, Any]) -> dict[str, Any]:
     """The :class:`rlvr.rollout.RolloutEngine` keyword arguments of a ``train.rollout`` node."""
-    return {k: settings[k] for k in ("dtype", "compile", "check_every")}
+    return {k: settings[k] for k in ("dtype", "compile", "check_every", "decode_attention")}
 
 
 def rollout_issues(prefix: str, rollout: Any) -> list[ConfigIssue]:
@@ -67,7 +69,7 @@ def rollout_issues(prefix: str, rollout: Any) -> list[ConfigIssue]:
         for key in sorted(set(rollout) - set(DEFAULT_ROLLOUT))
     ]
     settings = {**DEFAULT_ROLLOUT, **rollout}
-    for key, allowed in (("backend", BACKENDS), ("dtype", DTYPES)):
+    for key, allowed in (("backend", BACKENDS), ("dtype", DTYPES), ("decode_attention", DECODE_ATTENTION)):
         if settings[key] not in allowed:
             issues.append(
                 ConfigIssue(

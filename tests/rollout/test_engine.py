@@ -170,3 +170,36 @@ def test_sampled_tokens_come_with_their_log_probs(policy) -> None:
             logits = policy(ids).logits[0, len(prompt) - 1 : -1] / 0.8
         expected = logits.log_softmax(-1).gather(-1, torch.tensor(completion)[:, None])[:, 0]
         assert got == pytest.approx(expected.tolist(), abs=1e-4)
+
+
+def test_grouped_decode_attention_equals_sdpa_on_expanded_heads() -> None:
+    """One query token against a cache: 6 query heads on 2 KV heads, left padding in the mask."""
+    import torch.nn.functional as F
+
+    from rlvr.rollout.attention import grouped_decode_attention
+
+    torch.manual_seed(0)
+    rows, heads, kv_heads, cache, dim = 3, 6, 2, 9, 8
+    query = torch.randn(rows, heads, 1, dim)
+    key, value = torch.randn(rows, kv_heads, cache, dim), torch.randn(rows, kv_heads, cache, dim)
+    mask = torch.ones(rows, 1, 1, cache, dtype=torch.bool)
+    mask[0, ..., :4] = False  # row 0: four padded positions
+    mask[2, ..., -2:] = False  # row 2: cache slots not written yet
+    out, _ = grouped_decode_attention(None, query, key, value, mask, scaling=0.3)
+    expanded = [t.repeat_interleave(heads // kv_heads, dim=1) for t in (key, value)]
+    expected = F.scaled_dot_product_attention(query, *expanded, attn_mask=mask, scale=0.3).transpose(1, 2)
+    assert out.shape == (rows, 1, heads, dim)
+    torch.testing.assert_close(out, expected, rtol=1e-5, atol=1e-5)
+
+
+def test_grouped_and_sdpa_decode_give_the_same_completions(policy) -> None:
+    settings = SamplingSettings(max_new_tokens=12, do_sample=True, temperature=0.9)
+    outputs = {}
+    for choice in ("grouped", "sdpa"):
+        engine = RolloutEngine(policy, PAD, [EOS], compile=False, decode_attention=choice)
+        torch.manual_seed(1)
+        outputs[choice] = engine.generate(PROMPTS, settings, with_logprobs=True)
+    (tokens_a, logps_a), (tokens_b, logps_b) = outputs["grouped"], outputs["sdpa"]
+    assert tokens_a == tokens_b
+    for a, b in zip(logps_a, logps_b, strict=True):
+        torch.testing.assert_close(torch.tensor(a), torch.tensor(b), rtol=1e-4, atol=1e-5)
