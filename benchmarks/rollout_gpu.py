@@ -179,7 +179,12 @@ def measure(trainer: Any) -> dict[str, Any]:
 
 
 def engine_only(
-    model_dir: Path, prompts: list, rows: int, tokens: int, profile: bool = False
+    model_dir: Path,
+    prompts: list,
+    rows: int,
+    tokens: int,
+    profile: bool = False,
+    decode_attention: str = "grouped",
 ) -> dict[str, Any]:
     """The bare engine on a 256-row batch: per-decode-step time next to the bandwidth bound. With
     ``profile``, one more 32-token call under ``torch.profiler``: the top CUDA kernels and CPU ops, and
@@ -194,7 +199,8 @@ def engine_only(
     ids = [tokenizer.apply_chat_template(p, add_generation_prompt=True, tokenize=True) for p in prompts]
     ids = [list(i["input_ids"]) if hasattr(i, "keys") else list(i) for i in ids]
     batch = [ids[n % len(ids)] for n in range(rows)]
-    engine = RolloutEngine(model, tokenizer.pad_token_id, [-1])  # no EOS: every row runs to the limit
+    # no EOS: every row runs to the limit
+    engine = RolloutEngine(model, tokenizer.pad_token_id, [-1], decode_attention=decode_attention)
     settings = SamplingSettings(max_new_tokens=tokens)
     times = []
     for _ in range(3):
@@ -255,7 +261,7 @@ def main() -> None:
         "--variants",
         nargs="+",
         default=["engine", "fast-full", "fast-lora", "plain-full", "trl-full", "trl-lora", "fast-default"],
-        help="engine | {plain,trl,fast}-{full,lora} | {trl,fast}-default (the default config's batch shape: "
+        help="engine | engine-sdpa | {plain,trl,fast}-{full,lora} | {trl,fast}-default (the default config's batch shape: "
         "64 x 4, 512 tokens) | {trl,fast}-small (the default before 2026-11-29: 8 x 4, 512 tokens)",
     )
     parser.add_argument("--profile", action="store_true", help="engine: also profile 32 decode steps")
@@ -281,8 +287,9 @@ def main() -> None:
     for variant in options.variants:
         started = time.perf_counter()
         try:
-            if variant == "engine":
-                result = engine_only(model_dir, prompts, rows=256, tokens=256, profile=options.profile)
+            if variant in ("engine", "engine-sdpa"):  # engine-sdpa: transformers' SDPA for decode too
+                attention = "sdpa" if variant == "engine-sdpa" else "grouped"
+                result = engine_only(model_dir, prompts, 256, 256, options.profile, attention)
             else:
                 kind, setting = variant.split("-")
                 shape = {"default": (64, 4, 512), "small": (8, 4, 512)}.get(setting, (64, 4, 256))
