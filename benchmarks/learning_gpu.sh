@@ -2,8 +2,9 @@
 # Learning proof on one GPU: SmolLM2-135M-Instruct (real weights, GGUF) on real GSM8K with the pipeline's
 # default LoRA setup (bf16, gradient checkpointing, nan_guard=skip), fast rollout backend, greedy eval
 # before/after on the test split; and, at the same time on the same GPU, the same command with the trl
-# backend for a shorter span (its reward curve should agree). metrics.jsonl and eval_report.json in each
-# run dir hold the figures; step times are not meaningful here (two runs share the GPU).
+# backend for a shorter span (its reward curve should agree); <trl steps> 0 runs the fast one alone.
+# metrics.jsonl and eval_report.json in each run dir hold the figures; step times are not meaningful
+# while both runs share the GPU.
 # Overrides after <out dir> apply to both runs (last value wins), e.g. train.per_device_train_batch_size=64.
 # The figures that matter are also copied flat into <out dir> as fast-*/trl-* files.
 #   benchmarks/learning_gpu.sh <SmolLM2-135M-Instruct.Q4_1.gguf> <gsm8k dir> <steps> <trl steps> <out dir> [overrides]
@@ -18,11 +19,13 @@ common=(model.model_name_or_path="$gguf" "model.eos_token='<|im_end|>'" data.hub
 python run_pipeline.py "${common[@]}" train.max_steps="$steps" train.rollout.backend=fast \
   eval.max_samples=512 eval.every_n_steps=0 "$@" hydra.run.dir="$out/fast" > "$out/fast.log" 2>&1 &
 fast=$!
-python run_pipeline.py "${common[@]}" train.max_steps="$trl_steps" train.rollout.backend=trl \
-  eval.enabled=false "$@" hydra.run.dir="$out/trl" > "$out/trl.log" 2>&1 &
-trl=$!
+if [ "$trl_steps" -gt 0 ]; then  # 0: the fast run alone on the GPU
+  python run_pipeline.py "${common[@]}" train.max_steps="$trl_steps" train.rollout.backend=trl \
+    eval.enabled=false "$@" hydra.run.dir="$out/trl" > "$out/trl.log" 2>&1 &
+  trl=$!
+fi
 rc=0; wait $fast || rc=$?; echo "fast backend exit $rc"
-rc=0; wait $trl || rc=$?; echo "trl backend exit $rc"
+if [ "$trl_steps" -gt 0 ]; then rc=0; wait $trl || rc=$?; echo "trl backend exit $rc"; fi
 for run in fast trl; do
   for f in metrics.jsonl eval_report.json status.json; do
     if [ -f "$out/$run/$f" ]; then cp "$out/$run/$f" "$out/$run-$f"; fi
