@@ -47,7 +47,7 @@ FILES = {
     "checkpoints": "TRL checkpoints (train.save_steps)",
     "status.json": "how the job ended: ok, or failed with the error and its exit status; wall time",
     "manifest.json": "what reproduces the run: command, config, git commit, versions, seeds, data, hardware",
-    "summary.json": "the run in numbers: steps, wall time, tokens, accuracy before → after, alarms, files",
+    "summary.json": "the run in numbers: steps, wall time, tokens, peak GPU memory, accuracy before → after, alarms, files",
     "summary.md": "the same summary as a table to read",
     "plots": "PNG charts of the run's metrics (reward, accuracy, length, entropy, KL, learning rate)",
     "tensorboard": "with observer.backends=[tensorboard]: TensorBoard event files",

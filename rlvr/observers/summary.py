@@ -2,7 +2,7 @@
 
 Tokens generated = Σ over logging steps of ``completions/mean_length`` × completions per step (from the
 trainer's batch shape); throughput divides that by Σ ``step_time`` (generation and the update together,
-as TRL measures a step). Accuracy is read from the eval records' tags (``before``/``after``; the last
+as TRL measures a step). Peak GPU memory is the largest ``gpu/peak_memory_gib`` a step logged. Accuracy is read from the eval records' tags (``before``/``after``; the last
 ``periodic`` point when no final one ran); the best checkpoint from ``eval_report.json`` when the
 evaluation saved one.
 """
@@ -13,6 +13,9 @@ import json
 from typing import Any
 
 from rlvr.run_dir import FILES, RunDir
+
+#: The step-log key of :mod:`rlvr.training.gpu_memory` (not imported: observers stay free of training code).
+GPU_PEAK = "gpu/peak_memory_gib"
 
 
 def build_summary(
@@ -35,6 +38,7 @@ def build_summary(
         "tokens_generated": round(tokens) if per_step else None,
         "generated_tok_per_s": round(tokens / step_time, 1) if per_step and step_time else None,
         "final_reward": steps[-1].get("reward") if steps else None,
+        "peak_gpu_memory_gib": max((r[GPU_PEAK] for r in steps if r.get(GPU_PEAK) is not None), default=None),
         "accuracy": _accuracy(records),
         "best_checkpoint": _best_checkpoint(run_dir),
         "alarms": [a["message"] for a in alarms],
@@ -87,6 +91,10 @@ def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
         ("tokens generated", _text(summary.get("tokens_generated"))),
         ("generated tok/s", _text(summary.get("generated_tok_per_s"))),
         ("final reward", _text(summary.get("final_reward"))),
+        (
+            "peak GPU memory",
+            f"{summary['peak_gpu_memory_gib']} GiB" if summary.get("peak_gpu_memory_gib") else "—",
+        ),
         ("accuracy", " → ".join(f"{t} {_text(v)}" for t, v in accuracy.items()) or "not measured"),
     ]
     if summary.get("best_checkpoint"):

@@ -16,6 +16,7 @@ from rlvr.config.errors import ConfigIssue, unknown_key_issue
 from rlvr.config.grpo_fields import grpo_config_defaults, grpo_config_fields
 from rlvr.config.grpo_values import train_value_issues
 from rlvr.console import say
+from rlvr.training.gpu_memory import gpu_memory_callback
 from rlvr.training.interrupts import GracefulStop
 from rlvr.training.nan_guard import nan_guard_callback
 from rlvr.training.resume import checkpoint_step, resolve_checkpoint, resume_issues
@@ -86,7 +87,11 @@ class GRPOTrainingLoop:
             train_dataset=train_dataset,
             processing_class=tokenizer,
             peft_config=peft_config,
-            callbacks=[c for c in (nan_guard_callback(self.nan_guard), *(callbacks or [])) if c is not None],
+            callbacks=[
+                c
+                for c in (nan_guard_callback(self.nan_guard), gpu_memory_callback(), *(callbacks or []))
+                if c is not None
+            ],
         )
 
     def train(self, trainer: Any) -> Any:
