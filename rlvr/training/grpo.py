@@ -16,6 +16,7 @@ from rlvr.config.errors import ConfigIssue, unknown_key_issue
 from rlvr.config.grpo_fields import grpo_config_defaults, grpo_config_fields
 from rlvr.config.grpo_values import train_value_issues
 from rlvr.console import say
+from rlvr.errors import ConfigError
 from rlvr.training.gpu_memory import gpu_memory_callback
 from rlvr.training.interrupts import GracefulStop
 from rlvr.training.nan_guard import nan_guard_callback
@@ -57,6 +58,7 @@ class GRPOTrainingLoop:
 
         args = {"report_to": "none", **self.grpo_args, "reward_weights": reward_weights}
         args["output_dir"] = str(args.get("output_dir") or output_dir)
+        args["bf16"] = resolve_bf16(args.get("bf16"), bool(args.get("fp16")), bool(args.get("use_cpu")))
         if resolve_backend(self.rollout["backend"]) == "vllm":
             args.setdefault("use_vllm", True)
             args.setdefault("vllm_mode", "colocate")  # one GPU: vLLM shares it with training
@@ -176,3 +178,22 @@ class GRPOTrainingLoop:
                 )
             )
         return issues
+
+
+def resolve_bf16(bf16: bool | None, fp16: bool, use_cpu: bool) -> bool:
+    """``train.bf16``: null (the default) is on where a GPU supports bfloat16 and off elsewhere, so the
+    default config also runs on a CPU (in float32). TRL reads null as "on" and transformers then stops
+    with "Your setup doesn't support bf16/gpu" after the model load; an explicit ``true`` without such a
+    GPU (and without ``train.use_cpu=true``, CPU autocast) is a ConfigError naming both fixes."""
+    import torch
+
+    gpu_bf16 = torch.cuda.is_available() and torch.cuda.is_bf16_supported()
+    if bf16 is None:
+        return gpu_bf16 and not fp16 and not use_cpu
+    if bf16 and not gpu_bf16 and not use_cpu:
+        raise ConfigError(
+            "train.bf16=true needs a GPU with bfloat16 support, and this machine has none. Fix: "
+            "train.bf16=null (bf16 where supported, float32 elsewhere), train.bf16=false, or "
+            "train.use_cpu=true for bfloat16 autocast on the CPU"
+        )
+    return bool(bf16)
