@@ -14,10 +14,9 @@ from rlvr.rewards.correctness import numeric_correctness, symbolic_correctness
 from rlvr.rewards.finqa import finqa_correctness
 from rlvr.rewards.format import format_compliance
 from rlvr.rewards.judge import correctness_maximum
+from tests.conftest import GSM8K_DIR, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 BUILTIN = ROOT / "rlvr" / "data" / "builtin"
-GSM8K_DIR = ROOT / ".." / "shared" / "data" / "gsm8k"
 HASH_FIRST = ["hash", "last_number"]
 
 
@@ -131,7 +130,8 @@ def test_bundled_gold_answers_get_maximum_correctness(name: str) -> None:
 
 @pytest.mark.skipif(
     not (GSM8K_DIR / "test.jsonl").is_file(),
-    reason="real GSM8K files not present (place test.jsonl in ../shared/data/gsm8k); the bundled golds are tested",
+    reason="real GSM8K files not present (set RLVR_GSM8K_DIR or place them in ../shared/data/gsm8k); the bundled "
+    "golds are tested",
 )
 def test_every_real_gsm8k_test_gold_gets_maximum_correctness() -> None:
     solutions = _solutions(GSM8K_DIR / "test.jsonl")
