@@ -33,6 +33,7 @@ from rlvr.evaluation.sharding import eval_shard, shared_out
 from rlvr.interfaces import Judge, Observer
 from rlvr.prompts import render_prompt
 from rlvr.rollout import SamplingSettings
+from rlvr.rollout.sampling import keyed_logits_processor, row_key
 from rlvr.run_dir import RunDir
 
 FormatCheck = Callable[[str], bool]
@@ -110,10 +111,11 @@ class GreedyAccuracy:
             shard,
         )
         sampling = self.samples_per_problem > 0 and len(rows) > 0
-        rank = shard[0] if shard else 0
         per_problem = (
             shared_out(
-                lambda share, _: self.sampled_verdicts(model, tokenizer, share, judge, rank), rows, shard
+                lambda share, positions: self.sampled_verdicts(model, tokenizer, share, judge, positions),
+                rows,
+                shard,
             )
             if sampling
             else []
@@ -155,15 +157,18 @@ class GreedyAccuracy:
         return samples
 
     def sampled_verdicts(
-        self, model: Any, tokenizer: Any, rows: Any, judge: Judge, seed_offset: int = 0
+        self, model: Any, tokenizer: Any, rows: Any, judge: Judge, positions: list[int] | None = None
     ) -> list[list[tuple[str | None, bool]]]:
-        """``samples_per_problem`` sampled completions per row, as (extracted answer, correct) pairs;
-        ``seed_offset`` (the rank, when ranks share the rows out) keeps the ranks' draws independent."""
+        """``samples_per_problem`` sampled completions per row, as (extracted answer, correct) pairs.
+        ``positions`` are the rows' places in the whole evaluation (a rank's share: r, r+N, …); each
+        row's draws are keyed by its place, so they are the same however the rows are shared out."""
+        positions = list(range(len(rows))) if positions is None else positions
         per_call = max(1, self.batch_size // self.samples_per_problem)
         verdicts: list[list[tuple[str | None, bool]]] = []
         for start in progress(range(0, len(rows), per_call), f"sampled eval ({len(rows)} problems)"):
-            batch = rows.select(range(start, min(start + per_call, len(rows))))
-            drawn = self.sample(model, tokenizer, batch["prompt"], seed_offset)
+            end = min(start + per_call, len(rows))
+            batch = rows.select(range(start, end))
+            drawn = self.sample(model, tokenizer, batch["prompt"], positions[start:end])
             for row, completions in zip(batch, drawn, strict=True):
                 verdicts.append(
                     [(judge.extract(text), judge.is_correct(text, row)) for text, _ in completions]
@@ -192,48 +197,63 @@ class GreedyAccuracy:
         return [group[0] for group in self._complete(model, tokenizer, prompts, settings, 1)]
 
     def sample(
-        self, model: Any, tokenizer: Any, prompts: list[Any], seed_offset: int = 0
+        self, model: Any, tokenizer: Any, prompts: list[Any], positions: list[int] | None = None
     ) -> list[list[tuple[str, int]]]:
-        """``samples_per_problem`` completions per prompt at ``temperature`` (no top-k/top-p), drawn
-        from a generator seeded with ``seed`` and restored afterwards: training's RNG is not disturbed."""
-        import torch
-
+        """``samples_per_problem`` completions per prompt at ``temperature`` (no top-k/top-p). Sample j of
+        the problem at place p (``positions``, default 0, 1, …) is drawn with the key (``seed``, p, j)
+        (:func:`rlvr.rollout.sampling.row_key`): the same completions on any batch size, any number of
+        ranks and either backend, and no use of the global RNG (training's stream is not disturbed)."""
         settings = SamplingSettings(
             max_new_tokens=self.max_new_tokens, do_sample=True, temperature=self.temperature
         )
-        devices = [torch.cuda.current_device()] if torch.cuda.is_available() else []
-        with torch.random.fork_rng(devices=devices):
-            torch.manual_seed(self.seed + seed_offset)
-            return self._complete(model, tokenizer, prompts, settings, self.samples_per_problem)
+        positions = list(range(len(prompts))) if positions is None else positions
+        n = self.samples_per_problem
+        keys = [row_key(self.seed, place, j) for place in positions for j in range(n)]
+        return self._complete(model, tokenizer, prompts, settings, n, keys)
 
     def _complete(
-        self, model: Any, tokenizer: Any, prompts: list[Any], settings: SamplingSettings, n: int
+        self,
+        model: Any,
+        tokenizer: Any,
+        prompts: list[Any],
+        settings: SamplingSettings,
+        n: int,
+        row_keys: list[int] | None = None,
     ) -> list[list[tuple[str, int]]]:
-        """``n`` completions per prompt through the configured backend."""
+        """``n`` completions per prompt through the configured backend (keyed draws with ``row_keys``)."""
         import torch
 
         texts = [render_prompt(p, tokenizer) for p in prompts for _ in range(n)]
         # Under Unsloth (model_component=unsloth) auto means its own patched generate, as for rollouts.
         auto_fast = torch.cuda.is_available() and "unsloth" not in sys.modules
         if self.backend == "fast" or (self.backend == "auto" and auto_fast):
-            flat = self._generate_fast(model, tokenizer, texts, settings)
+            flat = self._generate_fast(model, tokenizer, texts, settings, row_keys)
         else:
-            flat = self._generate_hf(model, tokenizer, texts, settings)
+            flat = self._generate_hf(model, tokenizer, texts, settings, row_keys)
         return [flat[i : i + n] for i in range(0, len(flat), n)]
 
     def _generate_hf(
-        self, model: Any, tokenizer: Any, texts: list[str], settings: SamplingSettings
+        self,
+        model: Any,
+        tokenizer: Any,
+        texts: list[str],
+        settings: SamplingSettings,
+        row_keys: list[int] | None = None,
     ) -> list[tuple[str, int]]:
         import torch
 
         inputs = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(
             model.device
         )
-        sampling = (
-            {"do_sample": True, "temperature": settings.temperature, "top_k": 0, "top_p": 1.0}
-            if settings.do_sample
-            else {"do_sample": False}
-        )
+        if settings.do_sample and row_keys is not None:  # keyed draw: greedy over scores + keyed noise
+            from transformers import LogitsProcessorList
+
+            processor = keyed_logits_processor(row_keys, settings)
+            sampling = {"do_sample": False, "logits_processor": LogitsProcessorList([processor])}
+        elif settings.do_sample:
+            sampling = {"do_sample": True, "temperature": settings.temperature, "top_k": 0, "top_p": 1.0}
+        else:
+            sampling = {"do_sample": False}
         was_training = model.training
         model.eval()
         try:
@@ -254,7 +274,12 @@ class GreedyAccuracy:
         ]
 
     def _generate_fast(
-        self, model: Any, tokenizer: Any, texts: list[str], settings: SamplingSettings
+        self,
+        model: Any,
+        tokenizer: Any,
+        texts: list[str],
+        settings: SamplingSettings,
+        row_keys: list[int] | None = None,
     ) -> list[tuple[str, int]]:
         """The same completions through the rollout engine (the training run's inference copy when
         there is one, synced to the policy's current weights)."""
@@ -265,7 +290,7 @@ class GreedyAccuracy:
         engine = engine_for(model, tokenizer.pad_token_id, eos_ids)
         engine.sync(model)
         ids = tokenizer(texts, add_special_tokens=False)["input_ids"]
-        outputs = engine.generate(ids, settings)
+        outputs = engine.generate(ids, settings, row_keys=row_keys)
         pad = tokenizer.pad_token_id
         return [(tokenizer.decode(o, skip_special_tokens=True), sum(t != pad for t in o)) for o in outputs]
 

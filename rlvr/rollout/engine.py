@@ -94,11 +94,17 @@ class RolloutEngine:
                 param.copy_(source.to(device=param.device, dtype=param.dtype))
 
     def generate(
-        self, prompt_ids: list[list[int]], settings: SamplingSettings, with_logprobs: bool = False
+        self,
+        prompt_ids: list[list[int]],
+        settings: SamplingSettings,
+        with_logprobs: bool = False,
+        row_keys: list[int] | None = None,
     ) -> Any:
         """One completion per prompt: token ids up to and including the first EOS (or the length limit).
         With ``with_logprobs``, ``(completions, logprobs)``: each sampled token's log-probability under the
-        sampling distribution (see :func:`rlvr.rollout.sampling.next_tokens`), one list per completion."""
+        sampling distribution (see :func:`rlvr.rollout.sampling.next_tokens`), one list per completion.
+        ``row_keys`` (one int per prompt) makes each row's draws a function of its key alone
+        (:func:`rlvr.rollout.sampling.keyed_noise`) instead of the global RNG's stream."""
         import torch
 
         if not prompt_ids:
@@ -106,6 +112,10 @@ class RolloutEngine:
         rows = len(prompt_ids)
         if self.compile:  # one captured graph serves every batch up to the bucket: pad with copies
             prompt_ids = prompt_ids + [prompt_ids[0]] * (_bucket(rows, BATCH_BUCKET) - rows)
+        keys = None
+        if row_keys is not None:
+            padded = list(row_keys) + [row_keys[0]] * (len(prompt_ids) - rows)
+            keys = torch.tensor(padded, dtype=torch.int64, device=self.device)
         batch, prompt_len = len(prompt_ids), _bucket(max(len(p) for p in prompt_ids))
         cache, total = self._static_cache(batch, prompt_len + settings.max_new_tokens)
         input_ids = torch.full((batch, prompt_len), self.pad_token_id, dtype=torch.long)
@@ -131,7 +141,7 @@ class RolloutEngine:
                 logits_to_keep=1,
             ).logits[:, -1]
             steps = self._decode_loop(
-                logits, mask, lengths, prompt_len, cache, out, finished, settings, logprobs
+                logits, mask, lengths, prompt_len, cache, out, finished, settings, logprobs, keys
             )
         completions = _cut_after_eos(out[:rows, :steps].cpu(), self.eos_token_ids)
         if logprobs is None:
@@ -150,16 +160,19 @@ class RolloutEngine:
         finished: Any,
         settings: SamplingSettings,
         logprobs: Any = None,
+        keys: Any = None,
     ) -> int:
-        """Sample token by token into ``out`` (and each token's log-prob into ``logprobs`` when given);
-        returns the number of steps taken."""
+        """Sample token by token into ``out`` (and each token's log-prob into ``logprobs`` when given;
+        keyed draws with ``keys``); returns the number of steps taken."""
         import torch
 
         for step in range(settings.max_new_tokens):
             if logprobs is None:
-                token = next_tokens(logits, settings)
+                token = next_tokens(logits, settings, keys=keys, step=step)
             else:
-                token, logprobs[:, step] = next_tokens(logits, settings, with_logprobs=True)
+                token, logprobs[:, step] = next_tokens(
+                    logits, settings, with_logprobs=True, keys=keys, step=step
+                )
             token = torch.where(finished, self.pad_token_id, token)
             out[:, step] = token
             finished |= torch.isin(token, self._eos)

@@ -144,7 +144,7 @@ def fixed_completions(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[list[str
         return [(completions[int(p[1:])], len(completions[int(p[1:])].split())) for p in prompts]
 
     def sample(
-        self: GreedyAccuracy, model: Any, tokenizer: Any, prompts: list[Any], seed_offset: int = 0
+        self: GreedyAccuracy, model: Any, tokenizer: Any, prompts: list[Any], positions: Any = None
     ) -> list[list[tuple[str, int]]]:
         """Sampled answers: ``sampled[i]`` when given, else the greedy completion every time."""
         return [

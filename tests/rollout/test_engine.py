@@ -203,3 +203,45 @@ def test_grouped_and_sdpa_decode_give_the_same_completions(policy) -> None:
     assert tokens_a == tokens_b
     for a, b in zip(logps_a, logps_b, strict=True):
         torch.testing.assert_close(torch.tensor(a), torch.tensor(b), rtol=1e-4, atol=1e-5)
+
+
+def test_keyed_draws_depend_on_the_row_key_alone() -> None:
+    from rlvr.rollout.sampling import next_tokens
+
+    torch.manual_seed(0)
+    logits = torch.randn(4, 50)
+    keys = torch.tensor([11, 22, 33, 44])
+    settings = SamplingSettings(max_new_tokens=1, temperature=0.7)
+    together = next_tokens(logits, settings, keys=keys, step=5)
+    alone = [int(next_tokens(logits[r : r + 1], settings, keys=keys[r : r + 1], step=5)) for r in range(4)]
+    assert together.tolist() == alone
+    torch.manual_seed(99)  # the global RNG plays no part
+    assert next_tokens(logits, settings, keys=keys, step=5).tolist() == alone
+    flat = torch.zeros(1, 50)  # uniform: each step's fresh noise picks another token
+    picks = {int(next_tokens(flat, settings, keys=keys[:1], step=step)) for step in range(20)}
+    assert len(picks) > 10
+
+
+def test_keyed_draws_follow_the_softmax_and_the_filters() -> None:
+    from rlvr.rollout.sampling import next_tokens
+
+    probs = torch.tensor([0.1, 0.2, 0.3, 0.4])
+    rows = 8000
+    logits = probs.log().expand(rows, 4)
+    keys = torch.arange(rows)
+    counts = torch.bincount(next_tokens(logits, SamplingSettings(1), keys=keys, step=0), minlength=4)
+    assert torch.allclose(counts / rows, probs, atol=0.02), counts
+    top2 = next_tokens(logits, SamplingSettings(1, top_k=2), keys=keys, step=0)
+    assert set(top2.tolist()) == {2, 3}
+    share = (top2 == 3).float().mean()
+    assert abs(float(share) - 0.4 / 0.7) < 0.02
+
+
+def test_engine_keyed_rows_do_not_depend_on_their_batch(policy) -> None:
+    settings = SamplingSettings(max_new_tokens=10, temperature=1.0)
+    engine = RolloutEngine(policy, PAD, [EOS], compile=False)
+    torch.manual_seed(0)
+    together = engine.generate(PROMPTS, settings, row_keys=[7, 8, 9])
+    torch.manual_seed(1)
+    alone = engine.generate([PROMPTS[1]], settings, row_keys=[8])
+    assert alone == [together[1]]
