@@ -16,6 +16,9 @@ prints, for each, the loss and how many gradient tensors are non-finite; with ``
 also saves the micro-batch (``batch.pt``) and the trainable weights (``weights-<i>.pt``, two files) there
 for a replay elsewhere. Then the process exits (status 3): what follows that step is not the question.
 ``NAN_HUNT_FORCE=1`` treats the first active micro-batch as bad, to rehearse all of that on a CPU.
+With gradient checkpointing on (the default) the hooks can trip torch's recomputation check
+(``CheckpointError``: a different number of tensors saved) once they start reporting, as on the H200 run of
+2026-11-29; add ``train.gradient_checkpointing=false`` when memory allows.
 """
 
 from __future__ import annotations
