@@ -245,15 +245,13 @@ class GreedyAccuracy:
         inputs = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(
             model.device
         )
-        if settings.do_sample and row_keys is not None:  # keyed draw: greedy over scores + keyed noise
+        sampling: dict[str, Any] = {"do_sample": False}
+        if settings.do_sample:  # keyed draws (sample() always keys them): greedy over scores + keyed noise
             from transformers import LogitsProcessorList
 
-            processor = keyed_logits_processor(row_keys, settings)
-            sampling = {"do_sample": False, "logits_processor": LogitsProcessorList([processor])}
-        elif settings.do_sample:
-            sampling = {"do_sample": True, "temperature": settings.temperature, "top_k": 0, "top_p": 1.0}
-        else:
-            sampling = {"do_sample": False}
+            if row_keys is None:
+                raise ValueError("sampled evaluation needs one key per row (see GreedyAccuracy.sample)")
+            sampling["logits_processor"] = LogitsProcessorList([keyed_logits_processor(row_keys, settings)])
         was_training = model.training
         model.eval()
         try:
