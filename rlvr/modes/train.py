@@ -60,10 +60,11 @@ def build_components(cfg: DictConfig) -> Components:
     tokenizer = model_component.load_tokenizer()
     data_component: DataComponent = build(cfg.data)
     data = data_component.load(prompt, tokenizer)
+    loop = build(cfg.train)  # before the weights: it checks the precision against this machine
     memory = memory_estimate(cfg, model_component)
     policy = model_component.load(tokenizer)
     data.info["memory_estimate"] = memory
-    return Components(data, policy, build(cfg.reward), build(cfg.eval), build(cfg.observer), build(cfg.train))
+    return Components(data, policy, build(cfg.reward), build(cfg.eval), build(cfg.observer), loop)
 
 
 def memory_estimate(cfg: DictConfig, model_component: ModelComponent) -> dict[str, float]:

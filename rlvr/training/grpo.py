@@ -50,6 +50,10 @@ class GRPOTrainingLoop:
         self.rollout = {**DEFAULT_ROLLOUT, **(rollout or {})}
         self.nan_guard = nan_guard
         self.grpo_args = grpo_args
+        # On this machine, so a bf16 run without a bf16 GPU stops before the model is loaded.
+        grpo_args["bf16"] = resolve_bf16(
+            grpo_args.get("bf16"), bool(grpo_args.get("fp16")), bool(grpo_args.get("use_cpu"))
+        )
         self.interrupted: str | None = None  # the signal that stopped the last train(), if any
         self.resumed_from: str | None = None
 
@@ -58,7 +62,6 @@ class GRPOTrainingLoop:
 
         args = {"report_to": "none", **self.grpo_args, "reward_weights": reward_weights}
         args["output_dir"] = str(args.get("output_dir") or output_dir)
-        args["bf16"] = resolve_bf16(args.get("bf16"), bool(args.get("fp16")), bool(args.get("use_cpu")))
         if resolve_backend(self.rollout["backend"]) == "vllm":
             args.setdefault("use_vllm", True)
             args.setdefault("vllm_mode", "colocate")  # one GPU: vLLM shares it with training
