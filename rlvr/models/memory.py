@@ -142,8 +142,10 @@ def plan_from_settings(model: dict[str, Any], train: dict[str, Any], cuda: bool)
         generation_batch=int(rows),
         sequence_tokens=int(train.get("max_completion_length") or 256) + 512,
         beta=float(train.get("beta") or 0.0),
-        # Under Unsloth the engine is not used (rlvr.training.rollout_settings): no inference copy.
+        # Under Unsloth, auto is Unsloth's generation (rlvr.training.rollout_settings): no inference copy.
         inference_copy=cuda
-        and backend in ("auto", "fast")
-        and not str(model.get("_target_")).endswith(".UnslothModel"),
+        and (
+            backend == "fast"
+            or (backend == "auto" and not str(model.get("_target_")).endswith(".UnslothModel"))
+        ),
     )

@@ -37,9 +37,15 @@ def reasoning_gym_score(
     correct_reward: float = 2.0,
     strategies: Sequence[str] = REASONING_GYM_STRATEGIES,
 ) -> float:
-    """``correct_reward`` x the task's score (0..1) of the answer extracted by ``strategies``."""
+    """``correct_reward`` x the task's score (0..1) of the answer extracted by ``strategies``.
+
+    A span that ends a sentence ("The answer is 42.", the prompts' own ``answer_is`` format) is also
+    scored without that period, and the better score counts: the library's scorers compare strings, and
+    give "42." half credit against "42"."""
     entry = json.loads(rg_entry)
     answer = extract_answer(completion, strategies)
     if answer is None:
         return 0.0
-    return correct_reward * float(_scorer(entry["metadata"]["source_dataset"])(answer=answer, entry=entry))
+    score = _scorer(entry["metadata"]["source_dataset"])
+    readings = [answer, answer[:-1].rstrip()] if answer.endswith(".") and len(answer) > 1 else [answer]
+    return correct_reward * max(float(score(answer=reading, entry=entry)) for reading in readings)

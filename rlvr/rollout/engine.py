@@ -28,6 +28,7 @@ from typing import Any
 from rlvr.errors import TrainingError
 from rlvr.rollout.attention import register_grouped_decode
 from rlvr.rollout.sampling import SamplingSettings, next_tokens
+from rlvr.rollout.unpatched import patched_forwards, unpatched_class
 
 __all__ = ["RolloutEngine", "SamplingSettings", "engine_for"]
 
@@ -63,7 +64,10 @@ class RolloutEngine:
         self.compile = self.device.type == "cuda" if compile is None else bool(compile)
         config = copy.deepcopy(base.config)
         config.use_cache = True  # the trainer sets use_cache=False on the policy's config
-        self.model = _inference_copy(config, self.dtype, self.device, decode_attention)
+        # A class another package patched (Unsloth) is rebuilt from its source: the copy must run
+        # transformers' own forward (rlvr.rollout.unpatched).
+        model_class = unpatched_class(type(base)) if patched_forwards(base) else None
+        self.model = _inference_copy(config, self.dtype, self.device, decode_attention, model_class)
         self.model.generation_config.use_cache = True
         self._eos = torch.tensor(self.eos_token_ids, device=self.device)
         self._cache: Any = None
@@ -207,17 +211,21 @@ class RolloutEngine:
         return self._cache, self._cache_shape[1]
 
 
-def _inference_copy(config: Any, dtype: Any, device: Any, decode_attention: str = "grouped") -> Any:
-    """A model of ``config``'s shape on ``device``, in eval mode without autograd, with the decode-step
-    attention of :mod:`rlvr.rollout.attention` unless ``decode_attention="sdpa"``. Its random init runs
-    under a forked RNG: building the copy must not change the sampling stream of the run (same seed,
-    same rollouts, whichever backend)."""
+def _inference_copy(
+    config: Any, dtype: Any, device: Any, decode_attention: str = "grouped", model_class: Any = None
+) -> Any:
+    """A model of ``config``'s shape on ``device`` (of ``model_class``, else the class transformers maps
+    ``config`` to), in eval mode without autograd, with the decode-step attention of
+    :mod:`rlvr.rollout.attention` unless ``decode_attention="sdpa"``. Its random init runs under a forked
+    RNG: building the copy must not change the sampling stream of the run (same seed, same rollouts,
+    whichever backend)."""
     import torch
     from transformers import AutoModelForCausalLM
 
     extra = {"attn_implementation": register_grouped_decode()} if decode_attention == "grouped" else {}
+    build = model_class._from_config if model_class is not None else AutoModelForCausalLM.from_config
     with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []), torch.device(device):
-        model = AutoModelForCausalLM.from_config(config, dtype=dtype, **extra)
+        model = build(config, dtype=dtype, **extra)
     return model.eval().requires_grad_(False)
 
 

@@ -6,9 +6,11 @@
 
 ``auto`` picks ``fast`` when CUDA is available and ``trl`` otherwise: on CPU the engine gives no speed-up
 and TRL's path is the reference. With ``model_component=unsloth`` (Unsloth imported in this process)
-``auto`` is ``trl``: Unsloth patches TRL's generation (its own fast path; vLLM with
-``model.fast_inference=true``), and the engine is not verified on its patched models, so ``fast`` and
-``vllm`` are refused there.
+``auto`` is ``trl``, Unsloth's own generation (vLLM with ``model.fast_inference=true``). ``fast`` is the
+engine there too, asked for by name: its inference copy is built from transformers' unpatched classes
+(:mod:`rlvr.rollout.unpatched`). It is checked on CPU, where Unsloth patches nothing and the patch is
+simulated; until a GPU run measures it against Unsloth's path, ``auto`` keeps Unsloth's. ``vllm`` (TRL's
+vLLM path) is refused under Unsloth: ``model.fast_inference`` is Unsloth's way to vLLM.
 """
 
 from __future__ import annotations
@@ -35,15 +37,15 @@ DEFAULT_ROLLOUT = {
 
 def resolve_backend(backend: str) -> str:
     """``auto`` → ``trl`` under Unsloth, else ``fast`` on a CUDA GPU and ``trl`` elsewhere; other names
-    unchanged (``fast`` and ``vllm`` under Unsloth are a :class:`ConfigError`)."""
+    unchanged (``vllm`` under Unsloth is a :class:`ConfigError`)."""
     if "unsloth" in sys.modules:
-        if backend in ("fast", "vllm"):
+        if backend == "vllm":
             raise ConfigError(
-                f"train.rollout.backend={backend} does not work with model_component=unsloth: Unsloth "
-                "generates through its patched TRL path. Use train.rollout.backend=auto (or trl), and "
-                "model.fast_inference=true for its vLLM path"
+                "train.rollout.backend=vllm does not work with model_component=unsloth: TRL's vLLM path "
+                "would load a second copy beside Unsloth's. Use model.fast_inference=true for Unsloth's "
+                "vLLM path, or train.rollout.backend=fast (rlvr's engine) or auto (Unsloth's generation)"
             )
-        return "trl"
+        return "fast" if backend == "fast" else "trl"
     if backend != "auto":
         return backend
     import torch

@@ -43,6 +43,20 @@ def test_reward_uses_the_library_scorer() -> None:
 
 
 @needs_reasoning_gym
+def test_an_answer_ending_its_sentence_scores_in_full() -> None:
+    """reasoning-gym compares strings: "2." would earn half of "2"'s reward, although the answer_is
+    prompt format itself ends the answer with a period."""
+    from rlvr.rewards.reasoning_gym import reasoning_gym_score
+
+    row = ReasoningGymData(task="basic_arithmetic", size=1, eval_size=0, seed=1).load(PROMPT).train[0]
+    answer = row["answer"]
+    assert reasoning_gym_score(f"So the final answer is {answer}.", row["rg_entry"]) == 2.0
+    assert reasoning_gym_score(f"#### {answer}.", row["rg_entry"]) == 2.0
+    assert reasoning_gym_score(f"#### {answer}1.", row["rg_entry"]) < 2.0
+    assert reasoning_gym_score("#### .", row["rg_entry"]) < 2.0
+
+
+@needs_reasoning_gym
 def test_unknown_task_lists_known_tasks() -> None:
     with pytest.raises(
         ValueError, match=r"data.task='countdwn' is not a reasoning-gym task; known tasks: .*countdown"

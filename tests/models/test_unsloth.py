@@ -197,3 +197,25 @@ def test_without_a_gpu_the_cpu_fallback_can_be_refused(tiny_model_dir: Path, tmp
     assert done.returncode == 5 and "Traceback" not in done.stderr, done.stderr[-2000:]
     (line,) = [line for line in done.stderr.splitlines() if line.startswith("rlvr:")]
     assert "Unsloth found no GPU" in line and "unset UNSLOTH_DISABLE_CPU_FALLBACK" in line
+
+
+def test_the_engine_generates_under_unsloth_when_named(tiny_model_dir: Path, tmp_path: Path) -> None:
+    """train.rollout.backend=fast with model_component=unsloth: the rollouts come from rlvr's engine (its
+    sampler-vs-trainer log-prob gap is logged at the first step), and the step trains."""
+    overrides = [o for o in tiny_model_overrides(tiny_model_dir) if not o.startswith("model.lora")]
+    done = _pipeline(
+        "model_component=unsloth",
+        *overrides,
+        "model.lora.r=4",
+        "model.lora.alpha=8",
+        "train.rollout.backend=fast",
+        "train.max_steps=1",
+        "eval.enabled=false",
+        "reward.reward_functions=[{_target_: tests.scorers_for_tests.digit_share}]",
+        f"hydra.run.dir={tmp_path / 'run'}",
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "falls back to TRL's generation" not in done.stderr
+    metrics = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    step = next(r for r in metrics if r.get("kind") == "train" and "loss" in r)
+    assert step["rollout/logprob_gap/mean"] < 1e-3  # float32 on CPU: the engine samples the policy itself

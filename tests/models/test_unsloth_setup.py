@@ -105,14 +105,14 @@ def test_fast_inference_without_vllm_is_a_setup_error(monkeypatch: pytest.Monkey
     check_environment(fast_inference=False)  # the same environment is fine without it
 
 
-def test_rollouts_use_unsloths_generation(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rollouts_use_unsloths_generation_unless_the_engine_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     from rlvr.training.rollout_settings import resolve_backend
 
     monkeypatch.setitem(sys.modules, "unsloth", types.ModuleType("unsloth"))
     assert resolve_backend("auto") == resolve_backend("trl") == "trl"
-    for backend in ("fast", "vllm"):
-        with pytest.raises(ConfigError, match="model.fast_inference=true for its vLLM path"):
-            resolve_backend(backend)
+    assert resolve_backend("fast") == "fast"
+    with pytest.raises(ConfigError, match="model.fast_inference=true for Unsloth's vLLM path"):
+        resolve_backend("vllm")
 
 
 def test_the_tokenizer_is_rlvrs_and_needs_no_unsloth(tiny_model_dir: Path) -> None:
@@ -138,12 +138,14 @@ def test_without_unsloth_the_cli_exits_5_with_the_install_command(
     assert result.heavy == [], f"the environment check imported {result.heavy}"
 
 
-def test_the_memory_plan_has_no_engine_copy_under_unsloth() -> None:
+def test_the_memory_plan_has_an_engine_copy_under_unsloth_only_when_the_engine_is_named() -> None:
     from rlvr.models.memory import plan_from_settings
 
     cfg = compose_config(["model_component=unsloth", "model.load_in_4bit=true"])
     plan = plan_from_settings(dict(cfg.model), {}, cuda=True)
     assert (plan.weight_bytes, plan.inference_copy) == (0.53, False)
+    engine = plan_from_settings(dict(cfg.model), {"rollout": {"backend": "fast"}}, cuda=True)
+    assert engine.inference_copy  # the engine named under Unsloth keeps its bf16 copy
 
 
 def test_make_test_unsloth_installs_the_pins_without_deps_then_runs_only_those_tests(tmp_path: Path) -> None:

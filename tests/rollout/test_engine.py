@@ -245,3 +245,29 @@ def test_engine_keyed_rows_do_not_depend_on_their_batch(policy) -> None:
     torch.manual_seed(1)
     alone = engine.generate([PROMPTS[1]], settings, row_keys=[8])
     assert alone == [together[1]]
+
+
+def _foreign_forward(self, *args, **kwargs):
+    raise AssertionError("the inference copy ran a patched forward")
+
+
+def test_a_policy_class_patched_elsewhere_still_gets_transformers_own_copy(policy, monkeypatch) -> None:
+    """Unsloth replaces forward on transformers' Llama classes process-wide (its pre_patch); the engine's
+    copy is built from an unpatched execution of the modeling file and decodes exactly as before."""
+    from transformers.models.llama import modeling_llama
+
+    from rlvr.rollout.unpatched import patched_forwards
+
+    settings = SamplingSettings(max_new_tokens=12, do_sample=False)
+    expected = reference(policy, PROMPTS, settings)
+    assert patched_forwards(policy) == []
+    for cls in (modeling_llama.LlamaAttention, modeling_llama.LlamaModel, modeling_llama.LlamaForCausalLM):
+        monkeypatch.setattr(cls, "forward", _foreign_forward)
+    assert patched_forwards(policy) == [
+        f"{name}.forward ({__name__})" for name in ("LlamaForCausalLM", "LlamaModel", "LlamaAttention")
+    ]
+    with pytest.raises(AssertionError, match="patched forward"):  # what a copy of the same class would do
+        policy(input_ids=torch.tensor([PROMPTS[0]]))
+    engine = RolloutEngine(policy, PAD, [EOS])
+    assert type(engine.model).__module__ == modeling_llama.__name__ + "_rlvr_unpatched"
+    assert engine_output(engine, PROMPTS, settings) == expected
