@@ -48,7 +48,9 @@ def unpatched_class(cls: type) -> type:
         source = sys.modules[cls.__module__]
         spec = importlib.util.spec_from_file_location(name, source.__file__)
         if spec is None or spec.loader is None:
-            raise ImportError(f"rollout engine: cannot re-read {source.__file__} for an unpatched {cls.__name__}")
+            raise ImportError(
+                f"rollout engine: cannot re-read {source.__file__} for an unpatched {cls.__name__}"
+            )
         fresh = importlib.util.module_from_spec(spec)
         sys.modules[name] = fresh  # before running it: decorators may look their module up
         try:
