@@ -36,6 +36,21 @@ def _pipeline(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
+def _one_unsloth_step(tiny_model_dir: Path, run_dir: Path, *extra: str) -> subprocess.CompletedProcess:
+    """One GRPO step of the tiny model with ``model_component=unsloth`` (LoRA r 4) into ``run_dir``."""
+    overrides = [o for o in tiny_model_overrides(tiny_model_dir) if not o.startswith("model.lora")]
+    return _pipeline(
+        "model_component=unsloth",
+        *overrides,
+        "model.lora.r=4",
+        "model.lora.alpha=8",
+        "train.max_steps=1",
+        "reward.reward_functions=[{_target_: tests.scorers_for_tests.digit_share}]",  # varies on random text
+        *extra,
+        f"hydra.run.dir={run_dir}",
+    )
+
+
 # In-process, pytest has imported transformers before Unsloth; the pipeline runs below check the real order.
 @pytest.mark.filterwarnings("ignore:WARNING. Unsloth should be imported before")
 def test_fast_language_model_loads_and_wraps_the_tiny_model(tiny_model_dir: Path) -> None:
@@ -75,20 +90,14 @@ def test_fast_language_model_loads_and_wraps_the_tiny_model(tiny_model_dir: Path
 def unsloth_run(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
     """One GRPO step through ``run_pipeline.py model_component=unsloth``, saving adapter and merged model."""
     run_dir = tmp_path_factory.mktemp("unsloth-run")
-    overrides = [o for o in tiny_model_overrides(tiny_model_dir) if not o.startswith("model.lora")]
-    done = _pipeline(
-        "model_component=unsloth",
-        *overrides,
-        "model.lora.r=4",
-        "model.lora.alpha=8",
+    done = _one_unsloth_step(
+        tiny_model_dir,
+        run_dir,
         "model.save_merged=true",
-        "train.max_steps=1",
         "train.learning_rate=0.05",
         "eval.max_samples=2",
         "eval.batch_size=2",
         "eval.max_new_tokens=8",
-        "reward.reward_functions=[{_target_: tests.scorers_for_tests.digit_share}]",  # varies on random text
-        f"hydra.run.dir={run_dir}",
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return run_dir, done.stdout, done.stderr
@@ -202,17 +211,8 @@ def test_without_a_gpu_the_cpu_fallback_can_be_refused(tiny_model_dir: Path, tmp
 def test_the_engine_generates_under_unsloth_when_named(tiny_model_dir: Path, tmp_path: Path) -> None:
     """train.rollout.backend=fast with model_component=unsloth: the rollouts come from rlvr's engine (its
     sampler-vs-trainer log-prob gap is logged at the first step), and the step trains."""
-    overrides = [o for o in tiny_model_overrides(tiny_model_dir) if not o.startswith("model.lora")]
-    done = _pipeline(
-        "model_component=unsloth",
-        *overrides,
-        "model.lora.r=4",
-        "model.lora.alpha=8",
-        "train.rollout.backend=fast",
-        "train.max_steps=1",
-        "eval.enabled=false",
-        "reward.reward_functions=[{_target_: tests.scorers_for_tests.digit_share}]",
-        f"hydra.run.dir={tmp_path / 'run'}",
+    done = _one_unsloth_step(
+        tiny_model_dir, tmp_path / "run", "train.rollout.backend=fast", "eval.enabled=false"
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "falls back to TRL's generation" not in done.stderr
