@@ -251,9 +251,15 @@ def _foreign_forward(self, *args, **kwargs):
     raise AssertionError("the inference copy ran a patched forward")
 
 
+class _ForeignRotaryEmbedding(torch.nn.Module):
+    def __init__(self, *args, **kwargs):
+        raise AssertionError("the inference copy built a swapped-in rotary embedding")
+
+
 def test_a_policy_class_patched_elsewhere_still_gets_transformers_own_copy(policy, monkeypatch) -> None:
-    """Unsloth replaces forward on transformers' Llama classes process-wide (its pre_patch); the engine's
-    copy is built from an unpatched execution of the modeling file and decodes exactly as before."""
+    """Unsloth replaces forward on transformers' Llama classes process-wide and swaps the module's rotary
+    embedding class (its pre_patch); the engine's copy is built from an unpatched execution of the
+    modeling file and decodes exactly as before."""
     from transformers.models.llama import modeling_llama
 
     from rlvr.rollout.unpatched import patched_forwards
@@ -263,6 +269,7 @@ def test_a_policy_class_patched_elsewhere_still_gets_transformers_own_copy(polic
     assert patched_forwards(policy) == []
     for cls in (modeling_llama.LlamaAttention, modeling_llama.LlamaModel, modeling_llama.LlamaForCausalLM):
         monkeypatch.setattr(cls, "forward", _foreign_forward)
+    monkeypatch.setattr(modeling_llama, "LlamaRotaryEmbedding", _ForeignRotaryEmbedding)
     assert patched_forwards(policy) == [
         f"{name}.forward ({__name__})" for name in ("LlamaForCausalLM", "LlamaModel", "LlamaAttention")
     ]
