@@ -39,11 +39,10 @@ backend, run, rc = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
 row = {"backend": backend, "exit": rc}
 if (run / "summary.json").is_file():
     summary = json.loads((run / "summary.json").read_text())
-    steps = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
-    steps = [s for s in steps if s.get("kind") == "train" and s.get("step_time") is not None]
+    records = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    steps = [r for r in records if r.get("kind") == "train" and r.get("step_time") is not None]
     later = steps[1:] or steps  # step 1 pays for compiling and capturing the decode graph
-    setup = next((json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()
-                  if json.loads(line).get("kind") == "setup"), {})
+    setup = next((r for r in records if r.get("kind") == "setup"), {})
     tokens = sum(s["completions/mean_length"] * setup.get("completions_per_step", 0) for s in later)
     seconds = sum(s["step_time"] for s in later)
     row |= {

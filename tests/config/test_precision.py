@@ -46,25 +46,11 @@ def test_null_on_a_bf16_gpu_is_on_unless_fp16_or_cpu(monkeypatch: pytest.MonkeyP
 
 @needs_no_cuda
 def test_the_pipeline_stops_before_loading_weights(tiny_model_dir: Path, tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
+    from tests.config.cli import run_cli
     from tests.modes.test_train import tiny_model_overrides
 
     overrides = [o for o in tiny_model_overrides(tiny_model_dir) if not o.startswith("train.bf16")]
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "run_pipeline.py"),
-            *overrides,
-            "train.bf16=true",
-            f"hydra.run.dir={tmp_path}",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_cli([*overrides, "train.bf16=true"], tmp_path)
     assert result.returncode == 2, result.stderr[-2000:]
     assert "rlvr: train.bf16=true needs a GPU with bfloat16 support" in result.stderr
     assert "Traceback" not in result.stderr
