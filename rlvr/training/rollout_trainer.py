@@ -60,7 +60,10 @@ def rollout_trainer_class(options: dict[str, Any], logprob_gap_every: int = 0) -
             completions, sampled = engine.generate(prompt_ids, settings, with_logprobs=True)
             self._gap_step = self.state.global_step
             gap = logprob_gap(self, prompt_ids, completions, sampled)
-            if gap is not None:
+            if isinstance(gap, str):  # the trainer's scoring gives no per-token log-probs: stop asking
+                warn(f"rollout/logprob_gap is not logged: {gap}")
+                self._gap_every = 0
+            elif gap is not None:
                 self._metrics["train"]["rollout/logprob_gap/mean"].append(gap[0])
                 self._metrics["train"]["rollout/logprob_gap/max"].append(gap[1])
             return completions, None
@@ -106,10 +109,14 @@ def rollout_trainer_class(options: dict[str, Any], logprob_gap_every: int = 0) -
 
 def logprob_gap(
     trainer: Any, prompt_ids: list[list[int]], completions: list[list[int]], sampled: list[list[float]]
-) -> tuple[float, float] | None:
+) -> tuple[float, float] | str | None:
     """Mean and max |trainer log-prob − sampler log-prob| over the tokens of the first :data:`GAP_ROWS`
     non-empty completions. The trainer's side is TRL's own ``_get_per_token_logps_and_entropies`` on the
-    policy as it trains (train mode, autocast), so the figure is the mismatch the loss actually sees."""
+    policy as it trains (train mode, autocast), so the figure is the mismatch the loss actually sees.
+
+    None when no completion has a token; a message (str) when that function does not return one
+    log-prob per completion token — Unsloth's GRPO trainer on a GPU returns hidden states there and
+    scores them inside its fused loss, so there is nothing to compare with."""
     import torch
     from trl.models.utils import disable_gradient_checkpointing
 
@@ -140,6 +147,13 @@ def logprob_gap(
     ):
         logps, _, _ = trainer._get_per_token_logps_and_entropies(
             trainer.model, ids.to(device), mask.to(device), completion_len, batch_size=len(rows)
+        )
+    if not isinstance(logps, torch.Tensor) or tuple(logps.shape) != tuple(reference.shape):
+        shape = tuple(logps.shape) if isinstance(logps, torch.Tensor) else type(logps).__name__
+        return (
+            f"{type(trainer).__name__}._get_per_token_logps_and_entropies returned {shape}, not one "
+            f"log-prob per completion token {tuple(reference.shape)} (Unsloth's GRPO trainer returns "
+            "hidden states there); set train.rollout.logprob_gap_every=0 to skip the measurement"
         )
     delta = (logps.float().cpu() - reference).abs()[scored]
     return float(delta.mean()), float(delta.max())

@@ -90,3 +90,27 @@ def test_the_sampler_trainer_log_prob_gap_is_logged(tiny_model_dir: Path, tmp_pa
     without = logged_steps(plain, KEYS).values()
     for got, expected in zip(logged_steps(trainer, KEYS).values(), without, strict=True):
         assert got == pytest.approx(expected, rel=1e-5, abs=1e-7)
+
+
+def test_the_gap_is_dropped_with_a_warning_when_the_trainer_gives_no_log_probs(
+    tiny_model_dir: Path, tmp_path: Path, capsys
+) -> None:
+    """Unsloth's GRPO trainer on a GPU returns hidden states from ``_get_per_token_logps_and_entropies``
+    (its fused loss scores them): the gap cannot be measured, so the run says why once and trains on."""
+    import torch
+
+    loop = tiny_loop(rollout={"backend": "fast", "logprob_gap_every": 1}, max_completion_length=12)
+    trainer = tiny_trainer(loop, tiny_model_dir, tmp_path / "hidden")
+
+    def hidden_states(model, input_ids, attention_mask, logits_to_keep, batch_size=None, **_):
+        return torch.zeros(input_ids.shape[0], input_ids.shape[1], 8), None, None
+
+    trainer._get_per_token_logps_and_entropies = hidden_states
+    ids, logprobs = trainer._generate_single_turn([[10, 11], [12]], None, {}, 2)
+    assert len(ids) == 2 and logprobs is None
+    err = capsys.readouterr().err
+    assert "rollout/logprob_gap is not logged" in err
+    assert "returned (" in err and "train.rollout.logprob_gap_every=0" in err
+    assert trainer._gap_every == 0 and not trainer._gap_due()
+    trainer._generate_single_turn([[10, 11], [12]], None, {}, 2)
+    assert "logprob_gap" not in capsys.readouterr().err  # said once
