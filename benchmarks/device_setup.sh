@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepare the lent GPU machine (no registry, no hub) from what a device call carried in .device/, in the
 # steps the 64 MiB carry limit forces; everything lands under $HOME, which stays while the machine is warm.
-#   bash benchmarks/device_setup.sh base      # carry .device/wheels .device/model-a .device/tokenizer .device/data
+#   bash benchmarks/device_setup.sh base      # carry .device/wheels .device/tokenizer .device/data [.device/model-a]
 #                                             #   (+ .device/arith): wheels → $HOME/site, the files → $HOME
 #   bash benchmarks/device_setup.sh model     # carry .device/model-b: $HOME/assets/SmolLM2-135M-Instruct.Q4_1.gguf
 #   bash benchmarks/device_setup.sh m040      # the 0.40B random-init benchmark shape → $HOME/m040 (no carry)
@@ -19,7 +19,7 @@ install() {  # wheels of $1 into $2, offline, without dependency resolution (eac
 case "$step" in
   base)
     mkdir -p "$HOME/assets"
-    cp .device/model-a/part-a "$HOME/assets/"
+    if [ -d .device/model-a ]; then cp .device/model-a/part-a "$HOME/assets/"; fi  # m040 needs no model
     for folder in data tokenizer arith; do
       if [ -d ".device/$folder" ]; then rm -rf "${HOME:?}/$folder" && cp -r ".device/$folder" "$HOME/"; fi
     done

@@ -14,7 +14,6 @@ across checkpoints and runs. The statistics live in :mod:`rlvr.evaluation.stats`
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -33,6 +32,7 @@ from rlvr.evaluation.sharding import eval_shard, shared_out
 from rlvr.interfaces import Judge, Observer
 from rlvr.prompts import render_prompt
 from rlvr.rollout import SamplingSettings
+from rlvr.rollout.choice import resolve_backend
 from rlvr.rollout.sampling import keyed_logits_processor, row_key
 from rlvr.run_dir import RunDir
 
@@ -221,12 +221,9 @@ class GreedyAccuracy:
         row_keys: list[int] | None = None,
     ) -> list[list[tuple[str, int]]]:
         """``n`` completions per prompt through the configured backend (keyed draws with ``row_keys``)."""
-        import torch
-
         texts = [render_prompt(p, tokenizer) for p in prompts for _ in range(n)]
-        # Under Unsloth (model_component=unsloth) auto means its own patched generate, as for rollouts.
-        auto_fast = torch.cuda.is_available() and "unsloth" not in sys.modules
-        if self.backend == "fast" or (self.backend == "auto" and auto_fast):
+        # auto: the engine on a CUDA GPU, as for rollouts (Unsloth's vLLM engine when the model has one).
+        if resolve_backend(self.backend, model) == "fast":
             flat = self._generate_fast(model, tokenizer, texts, settings, row_keys)
         else:
             flat = self._generate_hf(model, tokenizer, texts, settings, row_keys)

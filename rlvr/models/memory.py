@@ -142,10 +142,7 @@ def plan_from_settings(model: dict[str, Any], train: dict[str, Any], cuda: bool)
         generation_batch=int(rows),
         sequence_tokens=int(train.get("max_completion_length") or 256) + 512,
         beta=float(train.get("beta") or 0.0),
-        # Under Unsloth, auto is Unsloth's generation (rlvr.training.rollout_settings): no inference copy.
-        inference_copy=cuda
-        and (
-            backend == "fast"
-            or (backend == "auto" and not str(model.get("_target_")).endswith(".UnslothModel"))
-        ),
+        # auto is the engine on a GPU (rlvr.training.rollout_settings). Under Unsloth's vLLM
+        # (fast_inference) Unsloth turns TRL's use_vllm on, so even a named engine falls back: no copy.
+        inference_copy=cuda and backend in ("fast", "auto") and not model.get("fast_inference"),
     )

@@ -17,11 +17,12 @@ from rlvr.config.grpo_fields import grpo_config_defaults, grpo_config_fields
 from rlvr.config.grpo_values import train_value_issues
 from rlvr.console import say
 from rlvr.errors import ConfigError
+from rlvr.rollout.choice import resolve_backend
 from rlvr.training.gpu_memory import gpu_memory_callback
 from rlvr.training.interrupts import GracefulStop
 from rlvr.training.nan_guard import nan_guard_callback
 from rlvr.training.resume import checkpoint_step, resolve_checkpoint, resume_issues
-from rlvr.training.rollout_settings import DEFAULT_ROLLOUT, engine_options, resolve_backend, rollout_issues
+from rlvr.training.rollout_settings import DEFAULT_ROLLOUT, engine_options, rollout_issues
 from rlvr.training.rollout_trainer import rollout_trainer_class
 
 #: Keys of the ``train`` node that are rlvr's own, not ``GRPOConfig`` fields.
@@ -81,7 +82,7 @@ class GRPOTrainingLoop:
         from trl import GRPOTrainer
 
         trainer_class = GRPOTrainer
-        if resolve_backend(self.rollout["backend"]) == "fast":
+        if resolve_backend(self.rollout["backend"], model) == "fast":
             trainer_class = rollout_trainer_class(
                 engine_options(self.rollout), self.rollout["logprob_gap_every"]
             )

@@ -5,22 +5,21 @@
     python run_pipeline.py train.rollout.backend=vllm      # TRL's vLLM path (colocate unless train.vllm_mode)
 
 ``auto`` picks ``fast`` when CUDA is available and ``trl`` otherwise: on CPU the engine gives no speed-up
-and TRL's path is the reference. With ``model_component=unsloth`` (Unsloth imported in this process)
-``auto`` is ``trl``, Unsloth's own generation (vLLM with ``model.fast_inference=true``). ``fast`` is the
-engine there too, asked for by name: its inference copy is built from transformers' unpatched classes
-(:mod:`rlvr.rollout.unpatched`). It is checked on CPU, where Unsloth patches nothing and the patch is
-simulated; until a GPU run measures it against Unsloth's path, ``auto`` keeps Unsloth's. ``vllm`` (TRL's
-vLLM path) is refused under Unsloth: ``model.fast_inference`` is Unsloth's way to vLLM.
+and TRL's path is the reference. With ``model_component=unsloth`` (Unsloth imported in this process) the
+same holds — the engine builds its inference copy from transformers' unpatched classes
+(:mod:`rlvr.rollout.unpatched`), and on an H200 it made a GRPO step of the 0.40B benchmark shape 2× faster
+than Unsloth's own generation (benchmarks/README.md, fifth GPU session) — except when the model carries
+Unsloth's vLLM engine (``model.fast_inference=true``): then ``auto`` is ``trl``, which Unsloth routes to
+that engine. ``vllm`` (TRL's vLLM path) is refused under Unsloth: ``model.fast_inference`` is Unsloth's
+way to vLLM.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import sys
 from typing import Any
 
 from rlvr.config.errors import ConfigIssue
-from rlvr.errors import ConfigError
 
 BACKENDS = ("auto", "trl", "fast", "vllm")
 DTYPES = ("auto", "bfloat16", "float16", "float32")
@@ -33,24 +32,6 @@ DEFAULT_ROLLOUT = {
     "logprob_gap_every": 25,
     "decode_attention": "grouped",
 }
-
-
-def resolve_backend(backend: str) -> str:
-    """``auto`` → ``trl`` under Unsloth, else ``fast`` on a CUDA GPU and ``trl`` elsewhere; other names
-    unchanged (``vllm`` under Unsloth is a :class:`ConfigError`)."""
-    if "unsloth" in sys.modules:
-        if backend == "vllm":
-            raise ConfigError(
-                "train.rollout.backend=vllm does not work with model_component=unsloth: TRL's vLLM path "
-                "would load a second copy beside Unsloth's. Use model.fast_inference=true for Unsloth's "
-                "vLLM path, or train.rollout.backend=fast (rlvr's engine) or auto (Unsloth's generation)"
-            )
-        return "fast" if backend == "fast" else "trl"
-    if backend != "auto":
-        return backend
-    import torch
-
-    return "fast" if torch.cuda.is_available() else "trl"
 
 
 def engine_options(settings: dict[str, Any]) -> dict[str, Any]:

@@ -105,12 +105,23 @@ def test_fast_inference_without_vllm_is_a_setup_error(monkeypatch: pytest.Monkey
     check_environment(fast_inference=False)  # the same environment is fine without it
 
 
-def test_rollouts_use_unsloths_generation_unless_the_engine_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
-    from rlvr.training.rollout_settings import resolve_backend
+def test_rollouts_use_the_engine_on_a_gpu_unless_unsloths_vllm_is_loaded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Under Unsloth ``auto`` is the engine on a CUDA GPU (2× faster steps than Unsloth's generation on an
+    H200, benchmarks/README.md), TRL's path on CPU, and Unsloth's vLLM when the model carries it."""
+    import torch
+
+    from rlvr.rollout.choice import resolve_backend
 
     monkeypatch.setitem(sys.modules, "unsloth", types.ModuleType("unsloth"))
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     assert resolve_backend("auto") == resolve_backend("trl") == "trl"
-    assert resolve_backend("fast") == "fast"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert resolve_backend("auto") == resolve_backend("fast") == "fast"
+    with_vllm = types.SimpleNamespace(vllm_engine=object())  # what fast_inference=true loads
+    assert resolve_backend("auto", with_vllm) == "trl"
+    assert resolve_backend("fast", with_vllm) == "fast"  # named: the trainer falls back, saying why
     with pytest.raises(ConfigError, match="model.fast_inference=true for Unsloth's vLLM path"):
         resolve_backend("vllm")
 
@@ -138,14 +149,17 @@ def test_without_unsloth_the_cli_exits_5_with_the_install_command(
     assert result.heavy == [], f"the environment check imported {result.heavy}"
 
 
-def test_the_memory_plan_has_an_engine_copy_under_unsloth_only_when_the_engine_is_named() -> None:
+def test_the_memory_plan_has_an_engine_copy_under_unsloth_unless_its_vllm_generates() -> None:
     from rlvr.models.memory import plan_from_settings
 
     cfg = compose_config(["model_component=unsloth", "model.load_in_4bit=true"])
     plan = plan_from_settings(dict(cfg.model), {}, cuda=True)
-    assert (plan.weight_bytes, plan.inference_copy) == (0.53, False)
-    engine = plan_from_settings(dict(cfg.model), {"rollout": {"backend": "fast"}}, cuda=True)
-    assert engine.inference_copy  # the engine named under Unsloth keeps its bf16 copy
+    assert (plan.weight_bytes, plan.inference_copy) == (0.53, True)  # auto = the engine on a GPU
+    assert not plan_from_settings(dict(cfg.model), {}, cuda=False).inference_copy
+    vllm = compose_config(["model_component=unsloth", "model.fast_inference=true"])
+    assert not plan_from_settings(dict(vllm.model), {}, cuda=True).inference_copy
+    named = plan_from_settings(dict(vllm.model), {"rollout": {"backend": "fast"}}, cuda=True)
+    assert not named.inference_copy  # Unsloth sets use_vllm: the engine's trainer falls back to it
 
 
 def test_make_test_unsloth_installs_the_pins_without_deps_then_runs_only_those_tests(tmp_path: Path) -> None:
