@@ -106,6 +106,12 @@ CONFIG_MISTAKES = [
     ),
     ("unknown LoRA key", ["model.lora.rank=8"], 2, ["model.lora.rank=8", "unknown LoRA key", "r, alpha"]),
     (
+        "TRL's vLLM path with Unsloth",
+        ["model_component=unsloth", "train.rollout.backend=vllm"],
+        2,
+        ["train.rollout.backend='vllm'", "model_component=unsloth", "model.fast_inference=true"],
+    ),
+    (
         "unknown attention kernel",
         ["model.attn_implementation=flash"],
         2,

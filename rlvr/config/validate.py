@@ -53,6 +53,9 @@ def collect_issues(cfg: DictConfig, modes: Iterable[str] = ("train",)) -> list[C
         issues.extend(_compare_table_issues(cfg.get("a"), cfg.get("b")))
     for name in COMPONENT_NODES:
         issues.extend(_node_issues(cfg, name))
+    pairing = unsloth_rollout_issues(cfg)
+    if pairing:  # replaces the rollout node's own verdict ("vLLM is not installed" would mislead here)
+        issues = [i for i in issues if i.key != "train.rollout.backend"] + pairing
     if not issues:
         issues.extend(answer_format_issues(OmegaConf.to_container(cfg, resolve=True)))  # type: ignore[arg-type]
     return issues
@@ -114,6 +117,25 @@ def _plot_input_issues(value: Any) -> list[ConfigIssue]:
                 )
             )
     return issues
+
+
+def unsloth_rollout_issues(cfg: DictConfig) -> list[ConfigIssue]:
+    """``model_component=unsloth`` with ``train.rollout.backend=vllm``: TRL's vLLM path would load a second
+    copy of the weights beside Unsloth's. Said here, before Unsloth is imported and the model loaded;
+    :func:`rlvr.rollout.choice.resolve_backend` refuses the same pair at run time."""
+    target = OmegaConf.select(cfg, "model._target_", default="")
+    backend = OmegaConf.select(cfg, "train.rollout.backend", default=None)
+    if not str(target).endswith(".UnslothModel") or backend != "vllm":
+        return []
+    return [
+        ConfigIssue(
+            "train.rollout.backend",
+            "vllm",
+            "TRL's vLLM path does not work with model_component=unsloth (it would load a second copy)",
+            "use model.fast_inference=true for Unsloth's vLLM, or train.rollout.backend=auto (rlvr's "
+            "engine on a GPU) or trl (Unsloth's generation)",
+        )
+    ]
 
 
 def answer_format_issues(config: dict[str, Any]) -> list[ConfigIssue]:

@@ -89,16 +89,9 @@ def keyed_noise(keys: Any, step: int, vocab: int) -> Any:
     has 24 bits of resolution per uniform, so the noise spans about [-2.9, 17.3]."""
     import torch
 
-    def mix(x: Any) -> Any:
-        x = x ^ (x >> 16)
-        x = (x * _MIX[0]) & _MASK
-        x = x ^ (x >> 15)
-        x = (x * _MIX[1]) & _MASK
-        return x ^ (x >> 16)
-
-    row = mix(((keys.to(torch.int64) & _MASK) * _ROW + step * _STEP) & _MASK)  # [rows]
+    row = _mix(((keys.to(torch.int64) & _MASK) * _ROW + step * _STEP) & _MASK)  # [rows]
     token = (torch.arange(vocab, device=keys.device, dtype=torch.int64) * _TOKEN) & _MASK  # [vocab]
-    bits = mix(row[:, None] ^ token[None, :])
+    bits = _mix(row[:, None] ^ token[None, :])
     uniform = ((bits >> 8).to(torch.float32) + 0.5) / float(1 << 24)
     return -torch.log(-torch.log(uniform))
 
@@ -131,14 +124,16 @@ def row_key(seed: int, *parts: int) -> int:
     number): the same numbers always give the same key, wherever and in whatever batch the row runs."""
     key = seed & _MASK
     for part in parts:
-        key = _mix_int(key ^ ((part * _ROW) & _MASK))
+        key = _mix(key ^ ((part * _ROW) & _MASK))
     return key & 0x7FFFFFFF
 
 
-def _mix_int(x: int) -> int:
-    x ^= x >> 16
+def _mix(x: Any) -> Any:
+    """The 32-bit integer hash of a Python int or an int64 tensor (elementwise), the same numbers for
+    both: each product is masked to its low 32 bits, which an int64 overflow leaves exact."""
+    x = x ^ (x >> 16)
     x = (x * _MIX[0]) & _MASK
-    x ^= x >> 15
+    x = x ^ (x >> 15)
     x = (x * _MIX[1]) & _MASK
     return x ^ (x >> 16)
 

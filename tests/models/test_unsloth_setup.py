@@ -137,6 +137,16 @@ def test_validation_imports_neither_unsloth_nor_torch(tmp_path: Path) -> None:
     assert result.heavy == [], f"validation imported {result.heavy}"
 
 
+def test_trls_vllm_path_under_unsloth_is_refused_before_anything_loads(tmp_path: Path) -> None:
+    result = run_cli(["model_component=unsloth", "train.rollout.backend=vllm"], tmp_path, importtime=True)
+    assert result.returncode == 2, result.stderr
+    assert "train.rollout.backend='vllm'" in result.stderr
+    assert "model.fast_inference=true" in result.stderr and "train.rollout.backend=auto" in result.stderr
+    assert result.heavy == [], f"validation imported {result.heavy}"
+    fine = compose_config(["model_component=unsloth", "model.fast_inference=true"])
+    validate_config(fine)  # Unsloth's own vLLM path is the way there
+
+
 @pytest.mark.skipif(importlib.util.find_spec("unsloth") is not None, reason="unsloth is installed here")
 def test_without_unsloth_the_cli_exits_5_with_the_install_command(
     tiny_model_dir: Path, tmp_path: Path

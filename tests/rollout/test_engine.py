@@ -222,6 +222,17 @@ def test_keyed_draws_depend_on_the_row_key_alone() -> None:
     assert len(picks) > 10
 
 
+def test_the_key_hash_gives_the_same_numbers_for_ints_and_tensors() -> None:
+    """Row keys are hashed in Python (``row_key``) and on the device (``keyed_noise``) by one function;
+    int64 products overflow on the device, and the low 32 bits that are kept must still agree."""
+    from rlvr.rollout.sampling import _mix
+
+    values = [0, 1, 7, 12345, 0x7FFFFFFF, 0xFFFFFFFF, 0x9E3779B1]
+    hashed = [_mix(v) for v in values]
+    assert _mix(torch.tensor(values, dtype=torch.int64)).tolist() == hashed
+    assert len(set(hashed)) == len(values) and all(0 <= h <= 0xFFFFFFFF for h in hashed)
+
+
 def test_keyed_draws_follow_the_softmax_and_the_filters() -> None:
     from rlvr.rollout.sampling import next_tokens
 
