@@ -107,6 +107,8 @@ def row_values(samples: list[dict[str, Any]], metric: str, n: int = 0) -> list[f
     """A metric's per-row values (their mean is the metric), so any metric gets a (paired) bootstrap."""
     if metric.startswith("pass@"):
         return [pass_at_k(n, s["sampled_correct"], int(metric[5:])) for s in samples]
+    if metric.startswith("mean@"):  # the share of the n samples that are right (mean@n = pass@1)
+        return [s["sampled_correct"] / n for s in samples]
     column = {"accuracy": "correct", "format_rate": "format_ok", "truncation_rate": "truncated"}
     return [float(s[column.get(metric, metric)]) for s in samples]
 
@@ -114,9 +116,10 @@ def row_values(samples: list[dict[str, Any]], metric: str, n: int = 0) -> list[f
 def sampled_summary(
     samples: list[dict[str, Any]], n: int, ks: Sequence[int], resamples: int, seed: int
 ) -> dict[str, Any]:
-    """``pass@k`` (unbiased) and ``maj@k`` over problems, each with a bootstrap CI."""
+    """``mean@n`` (the accuracy of one sample, averaged over the ``n`` per problem: what papers report for
+    AIME as "avg@n"), ``pass@k`` (unbiased) and ``maj@k`` over problems, each with a bootstrap CI."""
     summary: dict[str, Any] = {"samples_per_problem": n}
-    for metric in [f"{kind}@{k}" for kind in ("pass", "maj") for k in ks]:
+    for metric in [f"mean@{n}", *[f"{kind}@{k}" for kind in ("pass", "maj") for k in ks]]:
         values = row_values(samples, metric, n)
         summary[metric] = mean(values)
         summary[f"{metric}_ci"] = list(bootstrap_ci(values, resamples, seed))
@@ -125,7 +128,9 @@ def sampled_summary(
 
 def compared_metrics(report: dict[str, Any]) -> list[str]:
     """The metrics of a report that ``compare_reports`` puts side by side."""
-    sampled = [key for key in report if key.startswith(("pass@", "maj@")) and not key.endswith("_ci")]
+    sampled = [
+        key for key in report if key.startswith(("mean@", "pass@", "maj@")) and not key.endswith("_ci")
+    ]
     return ["accuracy", *sampled, "format_rate", "truncation_rate"]
 
 

@@ -6,7 +6,11 @@
   samples, and whether it is right (tie rule below);
 * :func:`bootstrap_ci` — a seeded percentile bootstrap interval of a mean (for a difference of two runs on
   the same rows, pass the per-row differences: the paired bootstrap);
-* :func:`mcnemar_exact` — the exact McNemar test: a two-sided binomial test on the discordant pairs.
+* :func:`mcnemar_exact` — the exact McNemar test: a two-sided binomial test on the discordant pairs;
+* :func:`sign_flip_exact` — its generalisation to k samples per problem: the exact paired permutation test
+  of per-row differences in correct counts (``mean@k`` tables of two models);
+* :func:`mean_t_interval`, :func:`paired_t` — over a few seeds: a mean with its Student-t interval, and two
+  configurations compared on matched seeds (paired t), for ``sweep_summary.md``.
 """
 
 from __future__ import annotations
@@ -76,3 +80,91 @@ def mcnemar_exact(a_only: int, b_only: int) -> float:
         return 1.0
     tail = sum(math.comb(n, i) for i in range(min(a_only, b_only) + 1)) / 2**n
     return min(1.0, 2 * tail)
+
+
+def sign_flip_exact(diffs: Sequence[int]) -> float:
+    """Two-sided exact paired permutation (sign-flip) test of integer per-row differences, e.g. correct
+    samples of b minus those of a on one problem (``mean@k`` tables). Under "no difference" each row's
+    difference is as likely to have either sign; ``p`` is the share of the ``2^m`` sign patterns (``m``
+    non-zero rows) whose sum is at least as far from 0 as the observed one. With differences of -1, 0, 1
+    (greedy tables) this is exactly :func:`mcnemar_exact`."""
+    sizes = [abs(int(d)) for d in diffs if int(d) != 0]
+    if all(size == 1 for size in sizes):
+        return mcnemar_exact(sum(1 for d in diffs if int(d) < 0), sum(1 for d in diffs if int(d) > 0))
+    observed = abs(sum(int(d) for d in diffs))
+    counts: dict[int, int] = {0: 1}  # sum of the signed sizes -> how many sign patterns give it
+    for size in sizes:
+        step: dict[int, int] = {}
+        for total, count in counts.items():
+            step[total + size] = step.get(total + size, 0) + count
+            step[total - size] = step.get(total - size, 0) + count
+        counts = step
+    extreme = sum(count for total, count in counts.items() if abs(total) >= observed)
+    return min(1.0, extreme / 2 ** len(sizes))
+
+
+def _beta_fraction(a: float, b: float, x: float) -> float:
+    """The continued fraction of the incomplete beta function (modified Lentz, Numerical Recipes 6.4)."""
+    tiny, c, d = 1e-300, 1.0, 1.0 - (a + b) * x / (a + 1.0)
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    result = d
+    for m in range(1, 300):
+        for numerator in (
+            m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+            -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)),
+        ):
+            d = 1.0 + numerator * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + numerator / c
+            c = c if abs(c) > tiny else tiny
+            result *= d * c
+        if abs(d * c - 1.0) < 1e-15:
+            break
+    return result
+
+
+def _regularized_beta(x: float, a: float, b: float) -> float:
+    if x <= 0.0 or x >= 1.0:
+        return 0.0 if x <= 0.0 else 1.0
+    front = math.exp(
+        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+    )
+    if x < (a + 1.0) / (a + b + 2.0):
+        return front * _beta_fraction(a, b, x) / a
+    return 1.0 - front * _beta_fraction(b, a, 1.0 - x) / b
+
+
+def t_two_sided_p(t: float, df: int) -> float:
+    """``P(|T| >= |t|)`` for Student's t with ``df`` degrees of freedom."""
+    return _regularized_beta(df / (df + t * t), df / 2.0, 0.5) if math.isfinite(t) else 0.0
+
+
+def t_critical(df: int, level: float = 0.95) -> float:
+    """The two-sided critical value: ``P(|T| >= value) = 1 - level`` (e.g. 4.303 for df=2 at 95 %)."""
+    low, high = 0.0, 1e7
+    for _ in range(200):
+        middle = (low + high) / 2
+        low, high = (middle, high) if t_two_sided_p(middle, df) > 1.0 - level else (low, middle)
+    return (low + high) / 2
+
+
+def mean_t_interval(values: Sequence[float], level: float = 0.95) -> tuple[float, float, float]:
+    """(mean, low, high): the mean of a few independent values (one per seed) with its Student-t interval,
+    ``mean ± t(n-1) · sd / sqrt(n)``; the interval is the mean itself for fewer than 2 values."""
+    n, centre = len(values), mean(values)
+    if n < 2:
+        return centre, centre, centre
+    sd = math.sqrt(sum((v - centre) ** 2 for v in values) / (n - 1))
+    half = t_critical(n - 1, level) * sd / math.sqrt(n)
+    return centre, centre - half, centre + half
+
+
+def paired_t(a: Sequence[float], b: Sequence[float], level: float = 0.95) -> dict[str, float | None]:
+    """Paired comparison of two configurations over matched seeds: the mean of ``b - a`` with its t
+    interval and the paired t-test's two-sided p (None with fewer than 2 pairs or no spread)."""
+    diffs = [y - x for x, y in zip(a, b, strict=True)]
+    centre, low, high = mean_t_interval(diffs, level)
+    n = len(diffs)
+    spread = math.sqrt(sum((d - centre) ** 2 for d in diffs) / (n - 1)) if n > 1 else 0.0
+    p = t_two_sided_p(centre / (spread / math.sqrt(n)), n - 1) if n > 1 and spread > 0 else None
+    return {"delta": centre, "low": low, "high": high, "p": p, "pairs": n}

@@ -35,7 +35,7 @@ REPORT_KEYS = {
     "samples",
 }
 SAMPLED_KEYS = {"samples_per_problem", "temperature", "pass@1", "pass@1_ci", "pass@2", "pass@2_ci"}
-SAMPLED_KEYS |= {"maj@1", "maj@1_ci", "maj@2", "maj@2_ci"}
+SAMPLED_KEYS |= {"maj@1", "maj@1_ci", "maj@2", "maj@2_ci", "mean@2", "mean@2_ci"}
 SAMPLE_KEYS = {"id", "question", "answer", "completion", "extracted", "correct", "completion_tokens"}
 SAMPLE_KEYS |= {"truncated", "format_ok"}
 
@@ -275,6 +275,8 @@ def test_pass_and_majority_at_k_from_sampled_answers(fixed_completions: list[Any
     assert report["accuracy"] == pytest.approx(2 / 3)  # greedy: rows 0 and 2
     assert [s["sampled_correct"] for s in report["samples"]] == [1, 3, 2]
     assert report["pass@1"] == pytest.approx((1 / 4 + 3 / 4 + 2 / 4) / 3)
+    assert report["mean@4"] == report["pass@1"]  # the k samples averaged: 6 right of 12
+    assert report["mean@4"] == pytest.approx(6 / 12)
     assert report["pass@2"] == pytest.approx((0.5 + 1.0 + 5 / 6) / 3)  # 1 - C(3,2)/C(4,2); 1; 1 - 1/6
     assert report["pass@4"] == pytest.approx(1.0)
     assert [s["maj@4"] for s in report["samples"]] == [False, True, False]  # row 2: "4" seen first wins

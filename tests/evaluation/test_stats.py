@@ -6,7 +6,17 @@ import random
 
 import pytest
 
-from rlvr.evaluation.stats import bootstrap_ci, majority_correct, mcnemar_exact, pass_at_k
+from rlvr.evaluation.stats import (
+    bootstrap_ci,
+    majority_correct,
+    mcnemar_exact,
+    mean_t_interval,
+    paired_t,
+    pass_at_k,
+    sign_flip_exact,
+    t_critical,
+    t_two_sided_p,
+)
 
 
 @pytest.mark.parametrize(
@@ -89,3 +99,59 @@ def test_bootstrap_ci_covers_the_true_accuracy_in_simulation() -> None:
 def test_mcnemar_exact_p_values(a_only: int, b_only: int, expected: float) -> None:
     assert mcnemar_exact(a_only, b_only) == pytest.approx(expected)
     assert mcnemar_exact(b_only, a_only) == pytest.approx(expected)  # two-sided: symmetric
+
+
+# --- paired tests and seed statistics, against hand-computed values -----------------------------------
+
+
+def test_sign_flip_on_greedy_differences_is_mcnemar() -> None:
+    """One row only a right, five only b right (−1 once, +1 five times): McNemar's 2·(1+6)/2^6."""
+    assert sign_flip_exact([-1, 1, 1, 1, 1, 1, 0, 0]) == pytest.approx(0.21875)
+    assert sign_flip_exact([-1, 1, 1, 1, 1, 1]) == mcnemar_exact(1, 5)
+
+
+@pytest.mark.parametrize(
+    ("diffs", "expected"),
+    [
+        ([2, 3, -1], 4 / 8),  # sums of ±2±3±1: 6, 4, 2, 0, 0, -2, -4, -6; |s| >= 4 in 4 of 8
+        ([3, 2], 2 / 4),  # ±3±2: 5, 1, -1, -5; |s| >= 5 in 2 of 4
+        ([4, 4, 4], 2 / 8),  # all the same sign is the most extreme of 8 patterns
+        ([0, 0, 0], 1.0),  # no row differs
+        ([3, -3], 1.0),  # the observed sum is 0: every pattern is as extreme
+    ],
+)
+def test_sign_flip_exact_on_k_sample_counts(diffs: list[int], expected: float) -> None:
+    assert sign_flip_exact(diffs) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("df", "expected"),
+    [(1, 12.7062), (2, 4.3027), (4, 2.7764), (9, 2.2622), (30, 2.0423)],  # printed t tables, 95 %
+)
+def test_t_critical_matches_the_tables(df: int, expected: float) -> None:
+    assert t_critical(df) == pytest.approx(expected, abs=1e-4)
+
+
+def test_t_p_values_match_the_tables() -> None:
+    assert t_two_sided_p(2.0, 10) == pytest.approx(0.07339, abs=1e-5)
+    assert t_two_sided_p(1.0, 1) == pytest.approx(0.5)  # Cauchy: P(|T| >= 1) = 1/2
+    assert t_two_sided_p(0.0, 5) == pytest.approx(1.0)
+
+
+def test_mean_t_interval_over_three_seeds() -> None:
+    """0.5, 0.6, 0.7: sd 0.1, half-width 4.3027 · 0.1 / √3 = 0.2484."""
+    centre, low, high = mean_t_interval([0.5, 0.6, 0.7])
+    assert centre == pytest.approx(0.6)
+    assert (low, high) == (pytest.approx(0.6 - 0.24842, abs=1e-5), pytest.approx(0.6 + 0.24842, abs=1e-5))
+    assert mean_t_interval([0.4]) == (0.4, 0.4, 0.4)  # one seed: no interval
+
+
+def test_paired_t_over_matched_seeds() -> None:
+    """Differences 0.1, 0.05, 0.1: mean 1/12, sd 0.028868, t = 5.0 on 2 df → p = 0.03775."""
+    result = paired_t([0.5, 0.6, 0.7], [0.6, 0.65, 0.8])
+    assert result["delta"] == pytest.approx(1 / 12)
+    assert result["p"] == pytest.approx(0.037750, abs=1e-5)
+    half = 4.302653 * 0.0288675 / 3**0.5
+    assert result["low"] == pytest.approx(1 / 12 - half, abs=1e-6)
+    assert result["high"] == pytest.approx(1 / 12 + half, abs=1e-6)
+    assert paired_t([0.5, 0.6], [0.6, 0.7])["p"] is None  # identical differences: no spread, no test
