@@ -24,9 +24,11 @@ from rlvr.training.nan_guard import nan_guard_callback
 from rlvr.training.resume import checkpoint_step, resolve_checkpoint, resume_issues
 from rlvr.training.rollout_settings import DEFAULT_ROLLOUT, engine_options, rollout_issues
 from rlvr.training.rollout_trainer import rollout_trainer_class
+from rlvr.training.step_settings import DEFAULT_DYNAMIC_SAMPLING, DynamicSampling, Packing, step_issues
+from rlvr.training.trainer_class import compose_trainer_class, resolve_checkpointing, resolve_packing
 
 #: Keys of the ``train`` node that are rlvr's own, not ``GRPOConfig`` fields.
-OWN_KEYS = ("rollout", "nan_guard")
+OWN_KEYS = ("rollout", "nan_guard", "packing", "micro_batch_tokens", "dynamic_sampling")
 
 # The fields GRPO's batch arithmetic reads. Those the YAML leaves out take TRL's defaults, read from
 # its source (rlvr.config.grpo_fields), so they cannot drift from the installed trl.
@@ -46,10 +48,16 @@ class GRPOTrainingLoop:
         self,
         rollout: dict[str, Any] | None = None,
         nan_guard: Literal["skip", "stop", "off"] = "skip",
+        packing: Packing = "auto",
+        micro_batch_tokens: int | None = None,
+        dynamic_sampling: dict[str, Any] | None = None,
         **grpo_args: Any,
     ):
         self.rollout = {**DEFAULT_ROLLOUT, **(rollout or {})}
         self.nan_guard = nan_guard
+        self.packing = packing
+        self.micro_batch_tokens = micro_batch_tokens
+        self.dynamic_sampling = DynamicSampling(**{**DEFAULT_DYNAMIC_SAMPLING, **(dynamic_sampling or {})})
         self.grpo_args = grpo_args
         # On this machine, so a bf16 run without a bf16 GPU stops before the model is loaded.
         grpo_args["bf16"] = resolve_bf16(
@@ -78,15 +86,26 @@ class GRPOTrainingLoop:
         output_dir: Path,
         peft_config: Any | None = None,
         callbacks: list[Any] | None = None,
+        prompt_tokens: int | None = None,
     ) -> Any:
+        """The trainer: TRL's ``GRPOTrainer`` (or the fast-rollout subclass) with rlvr's training-step
+        mixins. ``prompt_tokens`` (the longest training prompt, from the data report) sizes the
+        activation estimate behind ``gradient_checkpointing=auto``."""
         from trl import GRPOTrainer
 
-        trainer_class = GRPOTrainer
+        base = GRPOTrainer
         if resolve_backend(self.rollout["backend"], model) == "fast":
-            trainer_class = rollout_trainer_class(
-                engine_options(self.rollout), self.rollout["logprob_gap_every"]
-            )
-        return trainer_class(
+            base = rollout_trainer_class(engine_options(self.rollout), self.rollout["logprob_gap_every"])
+        packing = resolve_packing(self.packing, model)
+        self.grpo_args["gradient_checkpointing"] = resolve_checkpointing(
+            self.grpo_args.get("gradient_checkpointing", True),
+            model,
+            self.grpo_args,
+            self.micro_batch_tokens,
+            prompt_tokens,
+        )
+        trainer_class = compose_trainer_class(base, packing, self.micro_batch_tokens, self.dynamic_sampling)
+        trainer = trainer_class(
             model=model,
             reward_funcs=reward_functions,
             args=self.grpo_config(output_dir, reward_weights),
@@ -99,6 +118,16 @@ class GRPOTrainingLoop:
                 if c is not None
             ],
         )
+        self._check_dynamic_reward(trainer)
+        return trainer
+
+    def _check_dynamic_reward(self, trainer: Any) -> None:
+        name = self.dynamic_sampling.reward
+        if self.dynamic_sampling.enabled and name is not None and name not in trainer.reward_func_names:
+            raise ConfigError(
+                f"train.dynamic_sampling.reward={name!r} names no reward function; the run's rewards are "
+                f"{', '.join(trainer.reward_func_names)}. Fix: one of those, or null for the weighted total"
+            )
 
     def train(self, trainer: Any) -> Any:
         """``trainer.train()``, resumed from ``train.resume_from_checkpoint`` (``auto`` = the newest
@@ -126,10 +155,13 @@ class GRPOTrainingLoop:
         """Unknown fields (with the closest one), values TRL would reject only after the model has loaded
         (types, choices, ranges: :mod:`rlvr.config.grpo_values`) and GRPO's batch arithmetic."""
         issues = rollout_issues(f"{prefix}.rollout", kwargs.get("rollout"))
+        issues += step_issues(prefix, kwargs)
         issues += resume_issues(f"{prefix}.resume_from_checkpoint", kwargs.get("resume_from_checkpoint"))
-        kwargs = {
-            key: value for key, value in kwargs.items() if key not in OWN_KEYS
-        }  # ours, not GRPOConfig's
+        kwargs = {  # ours, not GRPOConfig's (gradient_checkpointing=auto is resolved when the model exists)
+            key: value
+            for key, value in kwargs.items()
+            if key not in OWN_KEYS and not (key == "gradient_checkpointing" and value == "auto")
+        }
         fields = grpo_config_fields()
         issues += [
             unknown_key_issue(prefix, key, value, fields, "trl.GRPOConfig")

@@ -1,0 +1,97 @@
+"""The trainer class a run uses, and the ``auto`` choices of the training step, made once the model exists.
+
+``compose_trainer_class`` stacks rlvr's mixins over TRL's ``GRPOTrainer`` (or the fast-rollout subclass):
+:class:`~rlvr.training.lean_step.LeanStepMixin` (what the policy forward sees) over
+:class:`~rlvr.training.dynamic_sampling.DynamicSamplingMixin` (which groups reach the loss). Each overrides
+only GRPOTrainer's own methods and calls them; no part of TRL's loss is copied.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from rlvr.console import say
+from rlvr.errors import ConfigError
+from rlvr.training.step_settings import DynamicSampling
+
+
+def compose_trainer_class(
+    base: type, packing: str, micro_batch_tokens: int | None, dynamic: DynamicSampling
+) -> type:
+    from rlvr.training.dynamic_sampling import DynamicSamplingMixin
+    from rlvr.training.lean_step import LeanStepMixin
+
+    attributes = {"_packing": packing, "_micro_batch_tokens": micro_batch_tokens, "_dynamic": dynamic}
+    return type(f"Rlvr{base.__name__}", (LeanStepMixin, DynamicSamplingMixin, base), attributes)
+
+
+def resolve_packing(packing: str, model: Any) -> str:
+    """``train.packing`` for this model and machine; prints the path and why. ``auto`` is
+    ``padding_free`` where varlen attention runs (CUDA, torch ≥ 2.10), ``trim`` elsewhere (a packed
+    forward through SDPA needs a dense tokens x tokens mask), and ``off`` under Unsloth, whose trainer
+    computes log-probs inside its own fused loss."""
+    from rlvr.training.varlen_attention import use_varlen_attention, varlen_available
+
+    unsloth = "unsloth" in sys.modules
+    if packing == "auto":
+        if unsloth:
+            chosen, reason = "off", "auto: Unsloth's trainer scores completions inside its own loss"
+        elif varlen_available() and _text_only(model):
+            chosen, reason = "padding_free", "auto: varlen attention on CUDA"
+        else:
+            chosen, reason = "trim", "auto: no varlen attention here (needs CUDA and torch >= 2.10)"
+    else:
+        chosen, reason = packing, "as set"
+    if chosen == "padding_free" and unsloth:
+        raise ConfigError(
+            "train.packing=padding_free does not work with model_component=unsloth: Unsloth's trainer "
+            "computes log-probs inside its own fused loss. Fix: train.packing=auto (off under Unsloth)"
+        )
+    if chosen == "padding_free" and varlen_available():
+        use_varlen_attention(model)
+    say(f"training step: train.packing={chosen} ({reason})")
+    return chosen
+
+
+def _text_only(model: Any) -> bool:
+    config = getattr(model, "config", None)
+    return config is not None and getattr(config, "vision_config", None) is None
+
+
+def resolve_checkpointing(
+    value: Any,
+    model: Any,
+    grpo_args: dict[str, Any],
+    micro_batch_tokens: int | None,
+    prompt_tokens: int | None,
+) -> bool:
+    """``train.gradient_checkpointing``: ``auto`` keeps activations when the estimate
+    (:func:`rlvr.models.memory.activation_gib`) fits in 70 % of the free GPU memory, and is off on a CPU
+    (host memory; recomputation would only slow the step). Prints the decision and its figures."""
+    if value != "auto":
+        return bool(value)
+    import torch
+
+    if not torch.cuda.is_available():
+        say("training step: gradient_checkpointing=false (auto: no CUDA device)")
+        return False
+    from rlvr.models.memory import GIB, activation_gib
+
+    config = getattr(model, "config", None)
+    completion = int(grpo_args.get("max_completion_length") or 256)
+    rows = int(grpo_args.get("per_device_train_batch_size") or 8)
+    tokens = micro_batch_tokens or rows * ((prompt_tokens or 512) + completion)
+    bytes_per_value = 2 if grpo_args.get("bf16") or grpo_args.get("fp16") else 4
+    try:
+        need = activation_gib(config, tokens, bytes_per_value)
+    except (AttributeError, TypeError):
+        say("training step: gradient_checkpointing=true (auto: the model config gives no size to estimate)")
+        return True
+    free = torch.cuda.mem_get_info()[0] / GIB
+    keep = need <= 0.7 * free
+    say(
+        f"training step: gradient_checkpointing={str(not keep).lower()} (auto: activations of a "
+        f"{tokens}-token micro-batch ≈ {need:.1f} GiB, {free:.1f} GiB free)"
+    )
+    return not keep
