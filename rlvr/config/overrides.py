@@ -42,6 +42,9 @@ COMPONENT_GROUPS = {
 }
 #: The config nodes that hold a component; their keys are validated, not struct-checked by Hydra.
 COMPONENT_NODES = tuple(COMPONENT_GROUPS.values())
+#: Keys inside a node that pick an option of a group (placed there by the node's own defaults list):
+#: ``eval.suite=math_std`` selects ``conf/eval_suite/math_std.yaml``.
+GROUP_KEYS = {"eval.suite": "eval_suite"}
 
 _INDEX = re.compile(r"\[(\d+)\]")
 _OVERRIDE = re.compile(r"^(?P<prefix>\+\+|\+|~)?(?P<key>[A-Za-z_][\w.\[\]/@-]*)(?P<rest>=.*|)$", re.S)
@@ -57,6 +60,9 @@ def normalise_override(arg: str) -> str:
     if not match or not match.group("rest"):
         return arg
     key = _INDEX.sub(r".\1", match.group("key"))
+    if key in GROUP_KEYS and not match.group("prefix"):  # eval.suite=math_std: a group choice, not a value
+        choice = f"{GROUP_KEYS[key]}@{key}"
+        return f"~{choice}" if match.group("rest") == "=null" else f"{choice}{match.group('rest')}"
     if key in COMPONENT_GROUPS and COMPONENT_GROUPS[key] != key and not match.group("prefix"):
         return f"{key}@{COMPONENT_GROUPS[key]}{match.group('rest')}"
     root = key.split(".", 1)[0]
@@ -117,8 +123,14 @@ def group_option_issues(args: list[str]) -> list[ConfigIssue]:
     issues = command_issues(args) + root_key_issues(args) + plugin_issues(args, CONF_DIR)
     for arg in args:
         key, sep, value = arg.lstrip("+").partition("=")
-        group = key.split("@", 1)[0]
-        if not sep or "." in key or group.startswith("hydra/") or not (CONF_DIR / group).is_dir():
+        shown = key  # eval.suite=math_sdt is reported as typed, though the group is eval_suite
+        group = GROUP_KEYS.get(key, key).split("@", 1)[0]
+        if (
+            not sep
+            or "." in GROUP_KEYS.get(key, key)
+            or group.startswith("hydra/")
+            or not (CONF_DIR / group).is_dir()
+        ):
             continue
         options = sorted(p.stem for p in (CONF_DIR / group).glob("*.yaml"))
         for option in value.split(","):
@@ -126,10 +138,12 @@ def group_option_issues(args: list[str]) -> list[ConfigIssue]:
                 guess = closest(option, options)
                 issues.append(
                     ConfigIssue(
-                        group,
+                        shown.split("@", 1)[0],
                         option,
                         f"no such option in conf/{group}/ (options: {', '.join(options)})",
-                        f"did you mean {group}={guess}?" if guess else f"use one of {', '.join(options)}",
+                        f"did you mean {shown.split('@', 1)[0]}={guess}?"
+                        if guess
+                        else f"use one of {', '.join(options)}",
                     )
                 )
     return issues

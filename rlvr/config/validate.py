@@ -207,10 +207,25 @@ def _node_issues(cfg: DictConfig, name: str) -> list[ConfigIssue]:
                 f"set {name}._target_ to the class that builds the {name} component",
             )
         ]
-    target, issue = target_or_issue(f"{name}._target_", target_path)
+    return component_issues(name, {"_target_": target_path, **kwargs})
+
+
+def component_issues(prefix: str, node: dict[str, Any]) -> list[ConfigIssue]:
+    """The checks of a top-level node, for a component node given as a plain dict under ``prefix``: a node
+    inside another one (a benchmark suite's data, prompt and judge, a task mixture's data) gets the same
+    import, binding, type and own-rule checks as the node it sits in."""
+    kwargs = dict(node)
+    target_path = kwargs.pop("_target_", None)
+    if not target_path:
+        return [
+            ConfigIssue(
+                f"{prefix}._target_", None, "a component node needs a _target_", f"set {prefix}._target_"
+            )
+        ]
+    target, issue = target_or_issue(f"{prefix}._target_", target_path)
     if issue:
         return [issue]
-    return bind_issues(name, target, kwargs, what=target_path) + value_issues(name, target, kwargs)
+    return bind_issues(prefix, target, kwargs, what=target_path) + value_issues(prefix, target, kwargs)
 
 
 def value_issues(prefix: str, target: Any, kwargs: dict[str, Any]) -> list[ConfigIssue]:

@@ -64,6 +64,7 @@ class GreedyAccuracy:
         seed: int = 42,
         metric_for_best: str = "accuracy",
         best_model: str = "final",
+        suite: dict[str, Any] | None = None,
     ):
         self.enabled = enabled
         self.before_training = before_training and enabled
@@ -84,6 +85,9 @@ class GreedyAccuracy:
         self.seed = seed
         self.metric_for_best = metric_for_best
         self.best_model = best_model
+        self.suite = (
+            suite  # mode=eval evaluates these benchmarks (rlvr.evaluation.suite) instead of the eval split
+        )
 
     def evaluate(
         self,

@@ -6,6 +6,7 @@ from typing import Any
 
 from rlvr.answers import unknown_strategies
 from rlvr.config.errors import ConfigIssue
+from rlvr.evaluation.suite import suite_issues
 
 BACKENDS = ("auto", "hf", "fast")
 JUDGES = ("reward", "numeric")
@@ -64,6 +65,7 @@ def eval_config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]
                 )
             )
     issues.extend(_k_issues(prefix, kwargs))
+    issues.extend(suite_issues(f"{prefix}.suite", kwargs.get("suite")))
     return issues
 
 
