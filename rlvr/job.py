@@ -1,9 +1,12 @@
 """One job of ``run_pipeline.py``: validate, run the mode, record how it ended.
 
-Every run dir that gets past validation ends with ``status.json`` (``ok`` or ``failed`` with the error and
-its exit status, and the wall time), so a sweep summary can list failed jobs next to finished ones. In a
-single run an error ends the process with the error's exit status; in a sweep (``-m``) a failed job is
-recorded and the sweep goes on, unless ``sweep_fail_fast=true``.
+Every run dir that gets past validation holds ``status.json`` from the start (``running``) to the end
+(``ok``, ``failed`` or ``interrupted``, with the error, its exit status, the phase and the wall time),
+whatever ended the job: :mod:`rlvr.ending` records every ending the same way, and :mod:`rlvr.signals`
+turns SIGINT/SIGTERM at any phase into one. So a sweep summary can list failed jobs next to finished
+ones. In a single run an error ends the process with the error's exit status (a bug: 1, after its
+traceback); in a sweep (``-m``) a failed job is recorded and the sweep goes on, unless
+``sweep_fail_fast=true``.
 
 The job's :class:`Outcome` carries its final eval accuracy, which ``run_pipeline.py``'s ``main`` returns:
 Hydra hands it to the sweeper, and the Optuna sweeper maximises it. A job that failed or measured no
@@ -14,7 +17,6 @@ optuna 2.x's ``tell`` refuses it, and hydra-optuna-sweeper's fallback then abort
 from __future__ import annotations
 
 import os
-import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -24,8 +26,10 @@ from omegaconf import DictConfig
 
 from rlvr.config import ConfigValidationError, validate_config
 from rlvr.console import error
+from rlvr.ending import ending_of, mark_running, record_ending, set_phase
 from rlvr.errors import RlvrError
 from rlvr.run_dir import RunDir, discard_unused
+from rlvr.signals import JobSignals
 
 
 @dataclass(frozen=True)
@@ -55,38 +59,45 @@ def run_job(
         from rlvr.modes.sweep import with_task_rewards
 
         cfg = with_task_rewards(cfg)
+    set_phase("validation")
     try:
         validate_config(cfg, modes=modes)
     except ConfigValidationError as err:
         error(str(err))
         if sweep:  # the summary lists the job with its error; a single run leaves no dir behind
-            run_dir.write_json(
-                "status.json", {"status": "failed", "error": str(err), "exit_code": err.exit_code}
-            )
+            record_ending(run_dir, ending_of(err, run_dir.seconds()))
         else:
             discard_unused(run_dir.path)
         return Outcome(err.exit_code)
-    started = time.perf_counter()
+    mark_running(run_dir)
     try:
-        result = run(cfg, run_dir)
+        with JobSignals(str(run_dir.path)):
+            result = run(cfg, run_dir)
     except RlvrError as err:  # diagnosed by us: one line, no traceback (debug=true shows it)
-        if cfg.get("debug") or os.environ.get("HYDRA_FULL_ERROR") == "1":
-            raise
+        if _debug(cfg):
+            traceback.print_exc()
         error(str(err))
-        return Outcome(_failed(run_dir, str(err), err.exit_code, started))
-    except Exception as err:  # a bug: keep the traceback; in a sweep, record it and go on
-        if not sweep or cfg.get("sweep_fail_fast"):
-            raise
+        return Outcome(_end(run_dir, err))
+    except Exception as err:  # a bug: the traceback, then the recorded ending
         traceback.print_exc()
-        return Outcome(_failed(run_dir, f"{type(err).__name__}: {err}", 1, started))
+        return Outcome(_end(run_dir, err))
+    except (SystemExit, KeyboardInterrupt) as err:  # sys.exit in user code; Ctrl-C without our handler
+        if _debug(cfg):
+            traceback.print_exc()
+        error(str(ending_of(err, 0).error))
+        return Outcome(_end(run_dir, err))
     accuracy = final_accuracy(result)
-    status = {"status": "ok", "seconds": round(time.perf_counter() - started, 1), "accuracy": accuracy}
-    run_dir.write_json("status.json", status)
+    record_ending(run_dir, ending_of(None, run_dir.seconds(), accuracy))
     return Outcome(0, accuracy)
 
 
-def _failed(run_dir: RunDir, message: str, code: int, started: float) -> int:
+def _debug(cfg: DictConfig) -> bool:
+    return bool(cfg.get("debug")) or os.environ.get("HYDRA_FULL_ERROR") == "1"
+
+
+def _end(run_dir: RunDir, err: BaseException) -> int:
+    """Record a failed or interrupted ending (a dir the run never wrote to is removed instead)."""
+    ending = ending_of(err, run_dir.seconds())
     if not discard_unused(run_dir.path):
-        status = {"status": "failed", "error": message, "exit_code": code}
-        run_dir.write_json("status.json", {**status, "seconds": round(time.perf_counter() - started, 1)})
-    return code
+        record_ending(run_dir, ending)
+    return ending.exit_code

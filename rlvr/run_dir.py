@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,8 @@ FILES = {
     "compare_report.json": "mode=compare: accuracy of both tables, exact McNemar p-value, flipped rows",
     "merged_model": "with model.save_merged=true: the LoRA adapter merged into a full model, with the tokenizer",
     "checkpoints": "TRL checkpoints (train.save_steps)",
-    "status.json": "how the job ended: ok, or failed with the error and its exit status; wall time",
+    "status.json": "running from the start, then how the job ended: ok, failed or interrupted (error, exit "
+    "status, phase); wall time",
     "manifest.json": "what reproduces the run: command, config, git commit, versions, seeds, data, hardware",
     "summary.json": "the run in numbers: steps, wall time, tokens, peak GPU memory, accuracy before → after, alarms, files",
     "summary.md": "the same summary as a table to read",
@@ -56,16 +58,25 @@ FILES = {
 }
 #: What Hydra puts in a run dir before our code runs; a dir holding only these has no results yet.
 _HYDRA_ONLY = {".hydra", "run_pipeline.log"}
+#: What a job writes before it has results: with Hydra's files, a dir :func:`discard_unused` may remove.
+_NO_RESULTS = _HYDRA_ONLY | {"status.json"}
 
 
 class RunDir:
     """A run's output directory (Hydra's output dir) and the writers for everything in it.
 
-    ``writer`` (default: whether this process is global rank 0) decides whether the writers write."""
+    ``writer`` (default: whether this process is global rank 0) decides whether the writers write.
+    ``started`` is the run's one clock: the summary, ``status.json`` and the last console line all
+    measure the wall time from it."""
 
     def __init__(self, path: Path | str, writer: bool | None = None):
         self.path = Path(path)
         self.writer = is_main_process() if writer is None else writer
+        self.started = time.perf_counter()
+
+    def seconds(self) -> float:
+        """Wall time since the run started (since this ``RunDir`` was made, at the start of the job)."""
+        return time.perf_counter() - self.started
 
     def file(self, name: str) -> Path:
         """The path of ``name`` inside the run dir (the directory is created when missing)."""
@@ -158,13 +169,14 @@ def occupied_run_dir(args: list[str]) -> str | None:
 
 
 def discard_unused(path: Path | str) -> bool:
-    """Remove a run dir that Hydra created but no mode wrote to (e.g. the config failed validation),
+    """Remove a run dir that Hydra created but no mode wrote to (e.g. the config failed validation;
+    the job's own ``status.json`` does not count),
     and its empty parents below the working directory (``outputs/<date>/``). Returns whether anything
     was removed. A dir that holds anything beyond Hydra's own files is left alone. Every rank of a launch
     may call it on the same dir at once: whoever comes second finds little or nothing left to remove."""
     path = Path(path).resolve()
     try:
-        if not path.is_dir() or not {p.name for p in path.iterdir()} <= _HYDRA_ONLY:
+        if not path.is_dir() or not {p.name for p in path.iterdir()} <= _NO_RESULTS:
             return False
     except OSError:  # another rank removed it meanwhile
         return False

@@ -21,6 +21,7 @@ from typing import Any
 from omegaconf import DictConfig
 
 from rlvr.config.build import locate_target, node_to_kwargs
+from rlvr.ending import set_phase
 from rlvr.modes import check, compare, plot, score, train
 from rlvr.modes import eval as evaluate
 from rlvr.run_dir import RunDir
@@ -43,6 +44,7 @@ LOADING_MODES = ("train", "eval")
 def run(cfg: DictConfig, run_dir: RunDir) -> Any:
     """Dispatch to the configured mode, after the model component's ``prepare`` where it has one."""
     mode = cfg.get("mode", "train")
+    set_phase(f"mode={mode}")
     if mode in LOADING_MODES:
         prepare_model(cfg.model)
     return MODES[mode](cfg, run_dir)

@@ -176,4 +176,4 @@ def summarize_evaluation(
         "run_s": round(run_seconds, 2),
         "share": round(eval_seconds / run_seconds, 4) if run_seconds > 0 else 0.0,
     }
-    say(f"eval: {eval_seconds:.1f} s of the run's {run_seconds:.1f} s ({report['eval_time']['share']:.0%})")
+    say(f"eval: {eval_seconds:.1f} s, {report['eval_time']['share']:.0%} of the time so far")

@@ -11,7 +11,6 @@ LoRA adapter when LoRA is on) → write the eval report → close the observer. 
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +18,7 @@ from omegaconf import DictConfig
 
 from rlvr.config import build
 from rlvr.console import debug, say, warn
+from rlvr.ending import set_phase
 from rlvr.interfaces import (
     DataComponent,
     DataSplits,
@@ -97,13 +97,13 @@ def memory_estimate(cfg: DictConfig, model_component: ModelComponent) -> dict[st
 
 def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
     """Train with GRPO and return the eval report (also written to ``eval_report.json``)."""
-    started = time.perf_counter()
     sweep_run_names(cfg)
     config = run_dir.write_config(cfg)
     if cfg.get("seed") is not None:
         from transformers import set_seed
 
         set_seed(int(cfg.seed))
+    set_phase("loading the data and the model")
     parts = build_components(cfg)
     parts.observer = for_rank(parts.observer, run_dir)  # other ranks of a launch: silent
     write_manifest(run_dir, config, parts.data.info)
@@ -138,8 +138,10 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
         quiet_trainer(trainer)
         _warn_without_eval_rows(parts, report)
         if parts.evaluator.before_training:
+            set_phase("the evaluation before training")
             _evaluate(parts, trainer, "before", run_dir, report, results)
             adopt_point(periodic, trainer.state.global_step, results.get("before"))
+        set_phase("training")
         output = parts.loop.train(trainer)
         if output is None:  # resumed a run that had already reached max_steps
             return report
@@ -157,10 +159,12 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
         if parts.loop.interrupted:
             stop_after_signal(parts.loop.interrupted, trainer, run_dir, report)
         if parts.evaluator.after_training:
+            set_phase("the evaluation after training")
             _evaluate(parts, trainer, "after", run_dir, report, results)
             adopt_point(periodic, trainer.state.global_step, results.get("after"))
-        summarize_evaluation(parts.evaluator, results, periodic, report, started)
+        summarize_evaluation(parts.evaluator, results, periodic, report, run_dir.started)
         run_dir.write_json("eval_report.json", report)  # the accuracy is kept even if the save below fails
+        set_phase("saving the final model")
         save_final(parts, trainer, run_dir, report)
         run_dir.write_json("eval_report.json", report)
         return report

@@ -57,7 +57,8 @@ class RunObserver:
 
     def start(self, run_dir: Any, config: dict[str, Any]) -> None:
         """Open the metrics file and the backends (``config`` arrives with secrets already masked)."""
-        self._run_dir, self._started = run_dir, time.perf_counter()
+        # The run's one clock (rlvr.run_dir.RunDir.started), so the summary's wall time is the job's.
+        self._run_dir, self._started = run_dir, getattr(run_dir, "started", time.perf_counter())
         metrics = run_dir.file(self.metrics_file)
         if _resuming(config) and metrics.is_file():  # a resumed run continues its file, summary and plots
             lines = metrics.read_text(encoding="utf-8").splitlines()

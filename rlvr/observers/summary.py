@@ -2,9 +2,10 @@
 
 Tokens generated = Σ over logging steps of ``completions/mean_length`` × completions per step (from the
 trainer's batch shape); throughput divides that by Σ ``step_time`` (generation and the update together,
-as TRL measures a step). Peak GPU memory is the largest ``gpu/peak_memory_gib`` a step logged. Accuracy is read from the eval records' tags (``before``/``after``; the last
-``periodic`` point when no final one ran); the best checkpoint from ``eval_report.json`` when the
-evaluation saved one.
+as TRL measures a step). Peak GPU memory is the largest ``gpu/peak_memory_gib`` a step logged. Accuracy is read from the eval
+records' tags (``before``/``after``; the last ``periodic`` point, as ``step N``, when no final one ran);
+the best checkpoint from ``eval_report.json`` when the evaluation saved one. How the job ended and its
+wall time are added by :func:`rlvr.ending.record_ending` (the ``ended`` row) once the job is over.
 """
 
 from __future__ import annotations
@@ -49,13 +50,18 @@ def build_summary(
 
 
 def _accuracy(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Accuracy per eval tag. Without an ``after`` evaluation the last in-training point is shown as
+    ``step N``: never as ``after``, which a run that died at step 1 would then claim from its step-0 point."""
     found: dict[str, Any] = {}
+    last_periodic: dict[str, Any] | None = None
     for record in records:
         if record.get("kind") == "eval" and record.get("eval/accuracy") is not None:
-            found[str(record.get("tag") or "eval")] = record["eval/accuracy"]
-    if "after" not in found and "periodic" in found:
-        found["after"] = found["periodic"]
-    found.pop("periodic", None)
+            if record.get("tag") == "periodic":
+                last_periodic = record
+            else:
+                found[str(record.get("tag") or "eval")] = record["eval/accuracy"]
+    if "after" not in found and last_periodic is not None:
+        found[f"step {last_periodic['step']}"] = last_periodic["eval/accuracy"]
     return found
 
 
@@ -85,9 +91,10 @@ def _present(run_dir: RunDir) -> list[str]:
 def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, value) rows for the console table and ``summary.md``."""
     accuracy = summary.get("accuracy") or {}
-    rows = [
+    ended = summary.get("ended")  # added by rlvr.ending when the job is over; the console line says it then
+    rows = [("ended", ended["text"])] if ended else []
+    rows += [
         ("steps", f"{summary['steps']}" + (f"/{summary['max_steps']}" if summary.get("max_steps") else "")),
-        ("wall time", f"{summary['wall_time_s']} s"),
         ("tokens generated", _text(summary.get("tokens_generated"))),
         ("generated tok/s", _text(summary.get("generated_tok_per_s"))),
         ("final reward", _text(summary.get("final_reward"))),

@@ -3,7 +3,8 @@
 The first signal only sets a flag; the callback asks the trainer to save and stop at the end of the step
 (``control.should_save``/``should_training_stop``), so the checkpoint is consistent and ``auto`` resume
 picks it up. The mode then writes the report so far and exits non-zero with the resume command. A second
-signal restores the default handler and stops at once.
+signal goes to the handler that was there before (the job's, :class:`rlvr.signals.JobSignals`: stop at
+once, recorded as an interrupted ending), or to the default action where there is none.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import signal
 from typing import Any
 
 from rlvr.console import warn
+from rlvr.signals import EXIT_CODES, resume_command
 
-EXIT_CODES = {"SIGINT": 130, "SIGTERM": 143}
+__all__ = ["EXIT_CODES", "GracefulStop", "resume_command"]
 
 
 class GracefulStop:
@@ -39,6 +41,10 @@ class GracefulStop:
     def _handle(self, number: int, frame: Any) -> None:
         name = signal.Signals(number).name
         if self.signal is not None:  # the second signal: stop now
+            previous = self._previous.get(number)
+            if callable(previous):
+                previous(number, frame)
+                return
             signal.signal(number, signal.SIG_DFL)
             signal.raise_signal(number)
             return
@@ -61,19 +67,3 @@ class GracefulStop:
                 return control
 
         return StopOnSignal()
-
-
-def resume_command(argv: list[str], run_dir: str) -> str:
-    """The command that continues this run in its own dir from its newest complete checkpoint."""
-    import shlex
-
-    kept = [
-        a
-        for a in argv[1:]
-        if not a.lstrip("+").startswith(("hydra.run.dir=", "train.resume_from_checkpoint="))
-    ]
-    # A key given twice (``train.max_steps=28 ... train.max_steps=200``): the last one is the one in force.
-    last = {a.lstrip("+~").split("=", 1)[0]: i for i, a in enumerate(kept) if "=" in a}
-    kept = [a for i, a in enumerate(kept) if "=" not in a or last[a.lstrip("+~").split("=", 1)[0]] == i]
-    args = [*kept, f"hydra.run.dir={run_dir}", "train.resume_from_checkpoint=auto"]
-    return "python run_pipeline.py " + " ".join(shlex.quote(a) for a in args)

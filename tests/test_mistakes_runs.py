@@ -1,0 +1,127 @@
+"""The mistakes catalogue, part two: faults during a run, each compared on the whole printed `rlvr:` line.
+
+Part one (``tests/test_mistakes.py``) holds the config and data mistakes; its docs test checks that
+CONFIGURATION_GUIDE.md's table lists these cases too. Every case here runs the real command line and
+checks, besides the line, what the run dir recorded: ``status.json`` and, where the run got that far, a
+summary that says how the run ended. No case has a time limit: a loaded machine only makes it slower.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rlvr.config import normalise_overrides
+from rlvr.signals import resume_command
+from tests.modes.test_train import tiny_model_overrides
+from tests.waiting_components import WAITING
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = str(ROOT / "run_pipeline.py")
+
+# (mistake, eval._target_ (a real evaluator that waits or crashes at one point), the signal sent when the
+#  run says it waits, exit status, the whole line: {run_dir}, {resume} and {seconds} are filled in)
+ENDINGS = [
+    (
+        "SIGTERM during the evaluation before training",
+        "tests.waiting_components.WaitsBeforeTraining",
+        signal.SIGTERM,
+        143,
+        "rlvr: SIGTERM during the evaluation before training: stopped at once; what was written so far is "
+        "in {run_dir}. Resume: {resume}",
+    ),
+    (
+        "Ctrl-C during the evaluation before training",
+        "tests.waiting_components.WaitsBeforeTraining",
+        signal.SIGINT,
+        130,
+        "rlvr: SIGINT during the evaluation before training: stopped at once; what was written so far is "
+        "in {run_dir}. Resume: {resume}",
+    ),
+    (
+        "a crash that is not an rlvr error",
+        "tests.waiting_components.CrashesAfterTraining",
+        None,
+        1,
+        "rlvr: failed (exit 1) during the evaluation after training after {seconds:.1f} s — run dir: {run_dir}",
+    ),
+]
+
+
+def tiny_args(model_dir: Path, run_dir: Path, *extra: str) -> list[str]:
+    """A one-step run of the tiny model with a small evaluation, into ``run_dir``."""
+    return normalise_overrides(
+        [
+            *tiny_model_overrides(model_dir),
+            "train.max_steps=1",
+            "eval.max_samples=2",
+            "eval.batch_size=2",
+            "eval.max_new_tokens=8",
+            "eval.samples_per_problem=0",
+            "observer.plots=false",
+            f"hydra.run.dir={run_dir}",
+            *extra,
+        ]
+    )
+
+
+def run_until(args: list[str], send: signal.Signals | None) -> subprocess.CompletedProcess:
+    """Run the command line; send ``send`` once the run says it waits for it."""
+    process = subprocess.Popen(
+        [sys.executable, SCRIPT, *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**__import__("os").environ, "HF_HUB_OFFLINE": "1"},
+    )
+    seen = []
+    if send is not None:
+        for line in process.stdout:
+            seen.append(line)
+            if line.startswith(WAITING):
+                process.send_signal(send)
+                break
+    stdout, stderr = process.communicate()
+    return subprocess.CompletedProcess(process.args, process.returncode, "".join(seen) + stdout, stderr)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("mistake", "evaluator", "send", "code", "line"), ENDINGS, ids=[e[0] for e in ENDINGS]
+)
+def test_every_ending_is_recorded(
+    mistake: str,
+    evaluator: str,
+    send: signal.Signals | None,
+    code: int,
+    line: str,
+    tiny_model_dir: Path,
+    tmp_path: Path,
+) -> None:
+    run_dir = tmp_path / "run"
+    args = tiny_args(tiny_model_dir, run_dir, f"eval._target_={evaluator}")
+    result = run_until(args, send)
+    output = result.stdout + result.stderr
+    assert result.returncode == code, output[-3000:]
+    status = json.loads((run_dir / "status.json").read_text())
+    expected = line.format(
+        run_dir=run_dir,
+        resume=resume_command([SCRIPT, *args], str(run_dir)),
+        seconds=status.get("seconds", 0),
+    )
+    assert expected in output.splitlines(), output[-3000:]
+    assert status["exit_code"] == code and status["status"] == ("failed" if send is None else "interrupted")
+    assert ("Traceback" in output) == (send is None)  # a bug keeps its traceback; a signal is no bug
+    summary = json.loads((run_dir / "summary.json").read_text())
+    assert summary["ended"]["status"] == status["status"] and "after" not in summary["accuracy"]
+
+
+def catalogued() -> list[str]:
+    """The names of this file's cases (CONFIGURATION_GUIDE.md's table lists each)."""
+    return [e[0] for e in ENDINGS]
