@@ -75,7 +75,6 @@ def test_rejected_config_leaves_no_run_dir(tmp_path: Path) -> None:
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=120,
     )
     assert result.returncode == 2, result.stderr
     assert "rlvr: 1 config error(s)" in result.stderr and "did you mean train.max_steps?" in result.stderr
@@ -91,7 +90,6 @@ def test_a_dir_holding_another_run_is_refused_before_hydra_writes(tmp_path: Path
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=120,
     )
     assert result.returncode == 2
     assert f"hydra.run.dir={previous} already holds a run (metrics.jsonl)" in result.stderr

@@ -105,7 +105,6 @@ def test_value_error_fails_fast_on_the_command_line(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stderr[-2000:]
     assert "train.learning_rate='abc': expected a number (got str)" in result.stderr
     assert "Traceback" not in result.stderr
-    assert result.seconds < 3, f"validation took {result.seconds:.1f} s"
     assert not (tmp_path / "run" / "resolved_config.yaml").exists()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -93,13 +92,11 @@ def test_tag_format(completion: str, params: dict[str, Any], expected: float) ->
     assert tag_format(completion, **params) == expected
 
 
-def test_tag_format_is_fast_on_adversarial_input() -> None:
-    # Thousands of unclosed tags must not make the regex quadratic-explode on a long completion.
+def test_tag_format_on_adversarial_input() -> None:
+    # Thousands of unclosed tags score 0 (benchmarks/adversarial_parsing.py measures how fast).
     completion = "<think><answer>" * 2_000 + "x" * 20_000
-    started = time.perf_counter()
     assert tag_format(completion, mode="soft") == 0.0
     assert tag_format(completion, mode="strict") == 0.0
-    assert time.perf_counter() - started < 2.0
 
 
 @pytest.mark.parametrize(
