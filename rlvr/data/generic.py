@@ -7,6 +7,8 @@ Name the question and answer columns, and how to read the gold answer out of the
 * ``boxed``    — the content of the last ``\\boxed{...}`` (MATH-style solutions)
 * ``raw``      — the whole value, stripped
 
+A list-valued answer column (OlympiadBench's ``final_answer``) is read as its items joined by ``", "``.
+
 Optional columns: ``system_prompt_field`` gives a per-row system prompt and ``few_shot_field`` a
 per-row list of ``{question, answer}`` examples (each replacing the prompt component's). Columns
 produced: ``prompt``, ``answer``, ``question`` and every other source column.
@@ -67,9 +69,12 @@ class GenericQAData:
         def to_example(row: dict[str, Any]) -> dict[str, Any]:
             optional = [f for f in (self.system_prompt_field, self.few_shot_field) if f]
             require_fields(row, self.question_field, self.answer_field, *optional)
-            gold = self.parse(str(row[self.answer_field]))
+            value = row[self.answer_field]
+            # A list of golds (OlympiadBench's final_answer: ['$2^{1009}$']) is read as its items joined.
+            text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            gold = self.parse(text)
             if gold is None:
-                raise UnparseableAnswer(repr(str(row[self.answer_field])[-60:]))
+                raise UnparseableAnswer(repr(text[-60:]))
             question = str(row[self.question_field])
             system = str(row[self.system_prompt_field]) if self.system_prompt_field else None
             examples = row[self.few_shot_field] if self.few_shot_field else None

@@ -85,9 +85,8 @@ class GreedyAccuracy:
         self.seed = seed
         self.metric_for_best = metric_for_best
         self.best_model = best_model
-        self.suite = (
-            suite  # mode=eval evaluates these benchmarks (rlvr.evaluation.suite) instead of the eval split
-        )
+        # mode=eval evaluates these benchmarks (rlvr.evaluation.suite) instead of the eval split.
+        self.suite = suite
 
     def evaluate(
         self,

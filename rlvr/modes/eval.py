@@ -8,6 +8,7 @@ is the one the run that trained it used (its ``resolved_config.yaml``, one or tw
 adapter's own ``base_model_name_or_path``; the other ``model.*`` keys (dtype, eos_token, …) apply to it.
 Data, prompts, rewards (the judge) and the ``eval`` node are the same groups a training run uses, so the
 figure matches the run's final accuracy. Writes ``eval_samples_eval.jsonl`` and ``eval_report.json``.
+With ``eval.suite=<name>`` the model is evaluated on that benchmark suite instead (:mod:`rlvr.modes.suite`).
 
 Also home of the pieces the train mode shares: :func:`format_check` and :func:`print_comparison`.
 """
@@ -26,6 +27,7 @@ from omegaconf import DictConfig, OmegaConf
 from rlvr.config import build
 from rlvr.console import say
 from rlvr.interfaces import Evaluator, Observer, RewardComponent
+from rlvr.modes.suite import run_suite
 from rlvr.observers.silent import for_rank
 from rlvr.paths import resolve_path
 from rlvr.rewards import completion_text
@@ -113,6 +115,8 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
         set_seed(int(cfg.seed))
     prompt = build(cfg.prompts)
     model, tokenizer, loaded = load_policy(cfg.model)
+    if cfg.eval.get("suite"):  # a benchmark suite instead of the data's eval split (rlvr/modes/suite.py)
+        return run_suite(cfg, run_dir, config, (model, tokenizer, loaded), format_check)
     data = build(cfg.data).load(prompt, tokenizer)
     if data.eval is None:
         raise ValueError(
