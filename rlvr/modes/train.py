@@ -133,7 +133,7 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
             output_dir=run_dir.file("checkpoints"),
             peft_config=parts.policy.peft_config,
             callbacks=[observer_callback(parts.observer), *([periodic] if periodic else [])],
-            prompt_tokens=(parts.data.info.get("train") or {}).get("prompt_tokens", {}).get("max"),
+            prompt_tokens=parts.data.info.get("splits", {}).get("train", {}).get("prompt_tokens", {}).get("max"),
         )
         quiet_trainer(trainer)
         _warn_without_eval_rows(parts, report)

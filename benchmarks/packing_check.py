@@ -1,0 +1,117 @@
+"""On a GPU: the packed forward (varlen attention) against TRL's padded forward, same rows, same weights.
+
+    python benchmarks/packing_check.py <model dir> [--rows 64] [--dtype bfloat16]
+
+The CPU tests (tests/training/test_packing.py) prove the packed path equal to the padded one through
+SDPA's block-diagonal mask in fp32; on CUDA ``train.packing=padding_free`` runs a different kernel
+(``torch.nn.attention.varlen``), checked here: rows of random lengths (prompts 20-200 tokens left-padded,
+completions 1-256 right-padded) through ``GRPOTrainer._get_per_token_logps_and_entropies`` (padded, SDPA)
+and through rlvr's packed forward, in fp32 and in the training dtype. Prints one JSON line per dtype:
+max and mean |Δ log-prob| and |Δ entropy| over scored tokens, and the time of each forward + backward.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from contextlib import nullcontext
+from pathlib import Path
+from types import SimpleNamespace
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def rows(count: int, vocab: int, seed: int = 0):
+    import torch
+
+    generator = torch.Generator().manual_seed(seed)
+    prompts = torch.randint(20, 201, (count,), generator=generator)
+    completions = torch.randint(1, 257, (count,), generator=generator)
+    width_p, width_c = int(prompts.max()), int(completions.max())
+    ids = torch.zeros(count, width_p + width_c, dtype=torch.long)
+    mask = torch.zeros_like(ids)
+    for row, (p, c) in enumerate(zip(prompts.tolist(), completions.tolist(), strict=True)):
+        ids[row, width_p - p : width_p + c] = torch.randint(10, vocab, (p + c,), generator=generator)
+        mask[row, width_p - p : width_p + c] = 1
+    return ids, mask, width_c
+
+
+def timed(function):
+    import torch
+
+    torch.cuda.synchronize()
+    start = time.perf_counter()
+    result = function()
+    torch.cuda.synchronize()
+    return result, time.perf_counter() - start
+
+
+def main() -> None:
+    import torch
+    from transformers import AutoModelForCausalLM
+    from trl import GRPOTrainer
+    from trl.trainer.utils import add_fused_lm_head
+
+    from rlvr.training.lean_step import packed_logps_and_entropies
+    from rlvr.training.varlen_attention import use_varlen_attention
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("model")
+    parser.add_argument("--rows", type=int, default=64)
+    parser.add_argument("--dtype", default="bfloat16")
+    options = parser.parse_args()
+    for dtype in ("float32", options.dtype):
+        model = AutoModelForCausalLM.from_pretrained(options.model, dtype=getattr(torch, dtype)).cuda()
+        model.config._attn_implementation = "sdpa"
+        add_fused_lm_head(model, outputs=("log_probs", "entropy"))
+        ids, mask, keep = rows(options.rows, model.config.vocab_size)
+        ids, mask = ids.cuda(), mask.cuda()
+        fake = SimpleNamespace(accelerator=SimpleNamespace(autocast=nullcontext, is_main_process=True))
+
+        def padded():
+            logps, entropy, _ = GRPOTrainer._get_per_token_logps_and_entropies(
+                fake, model, ids, mask, keep, compute_entropy=True
+            )
+            logps.sum().backward()
+            return logps.detach(), entropy.detach()
+
+        (want_logps, want_entropy), padded_s = timed(padded)
+        model.zero_grad(set_to_none=True)
+        use_varlen_attention(model)
+
+        def packed():
+            logps, entropy, _ = packed_logps_and_entropies(fake, model, ids, mask, keep, True)
+            logps.sum().backward()
+            return logps.detach(), entropy.detach()
+
+        packed()  # warm-up: kernels load once
+        model.zero_grad(set_to_none=True)
+        (got_logps, got_entropy), packed_s = timed(packed)
+        scored = mask[:, -keep:].bool()
+        dl = (got_logps - want_logps)[scored].abs().float()
+        de = (got_entropy - want_entropy)[scored].abs().float()
+        print(
+            json.dumps(
+                {
+                    "dtype": dtype,
+                    "rows": options.rows,
+                    "real_tokens": int(mask.sum()),
+                    "padded_tokens": int(mask.numel()),
+                    "logp_abs_diff_max": float(dl.max()),
+                    "logp_abs_diff_mean": float(dl.mean()),
+                    "entropy_abs_diff_max": float(de.max()),
+                    "padded_fwd_bwd_s": round(padded_s, 4),
+                    "packed_fwd_bwd_s": round(packed_s, 4),
+                }
+            ),
+            flush=True,
+        )
+        del model
+        torch.cuda.empty_cache()
+
+
+if __name__ == "__main__":
+    main()
