@@ -9,6 +9,7 @@ summary that says how the run ended. No case has a time limit: a loaded machine 
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from tests.waiting_components import WAITING
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = str(ROOT / "run_pipeline.py")
+OFFLINE = {**os.environ, "HF_HUB_OFFLINE": "1"}
 
 # (mistake, eval._target_ (a real evaluator that waits or crashes at one point), the signal sent when the
 #  run says it waits, exit status, the whole line: {run_dir}, {resume} and {seconds} are filled in)
@@ -53,6 +55,38 @@ ENDINGS = [
 ]
 
 
+# (mistake, command-line arguments, the whole line of the config error; exit status 2, nothing written)
+CONFIG_LINES = [
+    (
+        "eval sample count of -1",
+        ["eval.max_samples=-1"],
+        "eval.max_samples=-1: must be at least 1, or null for the whole split (0 would evaluate every row, "
+        "-1 none at all). Fix: e.g. eval.max_samples=200, or eval.max_samples=null for the whole split",
+    ),
+    (
+        "eval sample count of 0",
+        ["eval.max_samples=0"],
+        "eval.max_samples=0: must be at least 1, or null for the whole split (0 would evaluate every row, "
+        "-1 none at all). Fix: e.g. eval.max_samples=200, or eval.max_samples=null for the whole split",
+    ),
+    (
+        "eval batch size of 0",
+        ["eval.batch_size=0"],
+        "eval.batch_size=0: must be at least 1 (rows generated together). Fix: e.g. eval.batch_size=32",
+    ),
+]
+
+
+@pytest.mark.parametrize(("mistake", "args", "line"), CONFIG_LINES, ids=[c[0] for c in CONFIG_LINES])
+def test_config_mistake_line(mistake: str, args: list[str], line: str, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, SCRIPT, *args], cwd=tmp_path, capture_output=True, text=True, env=OFFLINE
+    )
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert result.stderr.splitlines() == ["rlvr: 1 config error(s):", f"  - {line}"], result.stderr[-2000:]
+    assert list(tmp_path.iterdir()) == []  # a rejected config leaves nothing behind
+
+
 def tiny_args(model_dir: Path, run_dir: Path, *extra: str) -> list[str]:
     """A one-step run of the tiny model with a small evaluation, into ``run_dir``."""
     return normalise_overrides(
@@ -78,7 +112,7 @@ def run_until(args: list[str], send: signal.Signals | None) -> subprocess.Comple
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**__import__("os").environ, "HF_HUB_OFFLINE": "1"},
+        env=OFFLINE,
     )
     seen = []
     if send is not None:
@@ -124,4 +158,4 @@ def test_every_ending_is_recorded(
 
 def catalogued() -> list[str]:
     """The names of this file's cases (CONFIGURATION_GUIDE.md's table lists each)."""
-    return [e[0] for e in ENDINGS]
+    return [c[0] for c in CONFIG_LINES] + [e[0] for e in ENDINGS]

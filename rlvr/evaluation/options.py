@@ -64,8 +64,30 @@ def eval_config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]
                     f"{prefix}.{key}", value, f"must be >= {low}", f"set {prefix}.{key} to {low} or more"
                 )
             )
+    issues.extend(_size_issues(prefix, kwargs))
     issues.extend(_k_issues(prefix, kwargs))
     issues.extend(suite_issues(f"{prefix}.suite", kwargs.get("suite")))
+    return issues
+
+
+#: Sizes that must be at least 1: key → (what 0 or less would do, an example). ``max_samples`` may be null.
+SIZES = {
+    "max_samples": (
+        "must be at least 1, or null for the whole split (0 would evaluate every row, -1 none at all)",
+        "e.g. {key}=200, or {key}=null for the whole split",
+    ),
+    "batch_size": ("must be at least 1 (rows generated together)", "e.g. {key}=32"),
+    "max_new_tokens": ("must be at least 1 (tokens generated per answer)", "e.g. {key}=512"),
+}
+
+
+def _size_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
+    """Counts below 1 pass the type check and then evaluate nothing, everything, or crash after the load."""
+    issues = []
+    for key, (rule, fix) in SIZES.items():
+        value = kwargs.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and value < 1:
+            issues.append(ConfigIssue(f"{prefix}.{key}", value, rule, fix.format(key=f"{prefix}.{key}")))
     return issues
 
 
