@@ -17,6 +17,17 @@ from rlvr.run_dir import FILES, RunDir
 
 #: The step-log key of :mod:`rlvr.training.gpu_memory` (not imported: observers stay free of training code).
 GPU_PEAK = "gpu/peak_memory_gib"
+#: Step-log keys of :mod:`rlvr.training.lean_step` and :mod:`rlvr.training.dynamic_sampling` averaged
+#: over the run's steps into the summary (what the training step forwarded, and how much of it was waste).
+STEP_MEANS = {
+    "train/tokens_forwarded": "tokens_forwarded_per_step",
+    "train/real_tokens": "real_tokens_per_step",
+    "train/pad_fraction": "pad_fraction",
+    "train/prompt_repeat_fraction": "prompt_repeat_fraction",
+    "train/fwd_bwd_seconds": "fwd_bwd_s_per_step",
+    "train/mfu": "mfu_percent",
+    "sampling/kept_fraction": "sampling_kept_fraction",
+}
 
 
 def build_summary(
@@ -44,9 +55,20 @@ def build_summary(
         "best_checkpoint": _best_checkpoint(run_dir),
         "alarms": [a["message"] for a in alarms],
     }
+    summary["training_step"] = _step_means(steps)
     summary |= {k: v for k, v in (extra or {}).items() if not k.startswith("eval/")}
     summary["files"] = {name: str(run_dir.path / name) for name in _present(run_dir)}
     return summary
+
+
+def _step_means(steps: list[dict[str, Any]]) -> dict[str, float]:
+    """Mean of each :data:`STEP_MEANS` key over the steps that logged it."""
+    means = {}
+    for key, name in STEP_MEANS.items():
+        values = [r[key] for r in steps if isinstance(r.get(key), (int, float))]
+        if values:
+            means[name] = round(sum(values) / len(values), 4)
+    return means
 
 
 def _accuracy(records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -104,6 +126,18 @@ def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
         ),
         ("accuracy", " → ".join(f"{t} {_text(v)}" for t, v in accuracy.items()) or "not measured"),
     ]
+    step = summary.get("training_step") or {}
+    if "tokens_forwarded_per_step" in step:
+        rows.append(
+            (
+                "training step",
+                f"{step['tokens_forwarded_per_step']:.0f} tokens forwarded per step, "
+                f"{step.get('pad_fraction', 0):.1%} padding, {step.get('prompt_repeat_fraction', 0):.1%} "
+                "repeated prompts" + (f", MFU {step['mfu_percent']:.1f} %" if "mfu_percent" in step else ""),
+            )
+        )
+    if "sampling_kept_fraction" in step:
+        rows.append(("dynamic sampling", f"{step['sampling_kept_fraction']:.1%} of generated groups kept"))
     if summary.get("best_checkpoint"):
         rows.append(("best checkpoint", json.dumps(summary["best_checkpoint"])))
     rows.append(("alarms", str(len(summary["alarms"])) if summary["alarms"] else "none"))

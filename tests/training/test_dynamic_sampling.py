@@ -31,7 +31,9 @@ def _trainer(tmp_path, tiny_model_dir, rewards, **dynamic):
 
 
 def _groups(trainer, numbers):
-    return [{"prompt": f"question {n}", "answer": str(n)} for n in numbers for _ in range(trainer.num_generations)]
+    return [
+        {"prompt": f"question {n}", "answer": str(n)} for n in numbers for _ in range(trainer.num_generations)
+    ]
 
 
 def test_informative_needs_spread_above_min_std():
@@ -74,7 +76,9 @@ def test_masked_filler_groups_change_neither_loss_nor_gradient(tmp_path, tiny_mo
         trainer.model.zero_grad(set_to_none=True)
         loss = trainer.compute_loss(trainer.model, batch)
         loss.backward()
-        return loss.detach(), {n: p.grad.clone() for n, p in trainer.model.named_parameters() if p.grad is not None}
+        return loss.detach(), {
+            n: p.grad.clone() for n, p in trainer.model.named_parameters() if p.grad is not None
+        }
 
     loss_all, grads_all = loss_and_grads(out)
     loss_kept, grads_kept = loss_and_grads(only_kept)

@@ -227,3 +227,30 @@ def test_every_loss_type_gives_the_same_loss_and_gradients_on_every_path(tmp_pat
                 torch.testing.assert_close(
                     grads[name], want[name], atol=1e-5, rtol=1e-4, msg=f"{loss_type} {path} {budget}: {name}"
                 )
+
+
+def test_whole_runs_give_the_same_losses_and_rewards_on_every_path(tmp_path, tiny_model_dir):
+    from tests.tiny_grpo import logged_steps, tiny_loop, tiny_trainer
+
+    keys = ("loss", "reward", "grad_norm")
+    runs = {}
+    for path in ("off", "trim", "padding_free"):
+        trainer = tiny_trainer(tiny_loop(packing=path, max_steps=2), tiny_model_dir, tmp_path / path)
+        trainer.train()
+        runs[path] = logged_steps(trainer, keys)
+        forwarded = [
+            e["train/tokens_forwarded"] for e in trainer.state.log_history if "train/tokens_forwarded" in e
+        ]
+        real = [e["train/real_tokens"] for e in trainer.state.log_history if "train/real_tokens" in e]
+        assert len(forwarded) == 2 and all(f >= r > 0 for f, r in zip(forwarded, real, strict=True))
+        if path == "padding_free":
+            assert forwarded == real  # only real tokens are forwarded
+    for path in ("trim", "padding_free"):
+        assert runs[path].keys() == runs["off"].keys() == {1, 2}
+        for step, values in runs["off"].items():
+            for key in keys:
+                assert runs[path][step][key] == pytest.approx(values[key], rel=1e-4, abs=1e-6), (
+                    path,
+                    step,
+                    key,
+                )
