@@ -49,7 +49,8 @@ def timed(function):
     return result, time.perf_counter() - start
 
 
-def main() -> None:
+def check(model_dir: str, dtype: str, count: int) -> dict:
+    """Padded (SDPA) against packed (varlen) log-probs, entropies and forward + backward times."""
     import torch
     from transformers import AutoModelForCausalLM
     from trl import GRPOTrainer
@@ -58,58 +59,59 @@ def main() -> None:
     from rlvr.training.lean_step import packed_logps_and_entropies
     from rlvr.training.varlen_attention import use_varlen_attention
 
+    model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=getattr(torch, dtype)).cuda()
+    model.config._attn_implementation = "sdpa"
+    add_fused_lm_head(model, outputs=("log_probs", "entropy"))
+    ids, mask, keep = rows(count, model.config.vocab_size)
+    ids, mask = ids.cuda(), mask.cuda()
+    fake = SimpleNamespace(accelerator=SimpleNamespace(autocast=nullcontext, is_main_process=True))
+
+    def padded():
+        logps, entropy, _ = GRPOTrainer._get_per_token_logps_and_entropies(
+            fake, model, ids, mask, keep, compute_entropy=True
+        )
+        logps.sum().backward()
+        return logps.detach(), entropy.detach()
+
+    def packed():
+        logps, entropy, _ = packed_logps_and_entropies(fake, model, ids, mask, keep, True)
+        logps.sum().backward()
+        return logps.detach(), entropy.detach()
+
+    padded()  # warm-up: kernels load once
+    model.zero_grad(set_to_none=True)
+    (want_logps, want_entropy), padded_s = timed(padded)
+    model.zero_grad(set_to_none=True)
+    use_varlen_attention(model)
+    packed()
+    model.zero_grad(set_to_none=True)
+    (got_logps, got_entropy), packed_s = timed(packed)
+    scored = mask[:, -keep:].bool()
+    dl = (got_logps - want_logps)[scored].abs().float()
+    de = (got_entropy - want_entropy)[scored].abs().float()
+    return {
+        "dtype": dtype,
+        "rows": count,
+        "real_tokens": int(mask.sum()),
+        "padded_tokens": int(mask.numel()),
+        "logp_abs_diff_max": float(dl.max()),
+        "logp_abs_diff_mean": float(dl.mean()),
+        "entropy_abs_diff_max": float(de.max()),
+        "padded_fwd_bwd_s": round(padded_s, 4),
+        "packed_fwd_bwd_s": round(packed_s, 4),
+    }
+
+
+def main() -> None:
+    import torch
+
     parser = argparse.ArgumentParser()
     parser.add_argument("model")
     parser.add_argument("--rows", type=int, default=64)
     parser.add_argument("--dtype", default="bfloat16")
     options = parser.parse_args()
     for dtype in ("float32", options.dtype):
-        model = AutoModelForCausalLM.from_pretrained(options.model, dtype=getattr(torch, dtype)).cuda()
-        model.config._attn_implementation = "sdpa"
-        add_fused_lm_head(model, outputs=("log_probs", "entropy"))
-        ids, mask, keep = rows(options.rows, model.config.vocab_size)
-        ids, mask = ids.cuda(), mask.cuda()
-        fake = SimpleNamespace(accelerator=SimpleNamespace(autocast=nullcontext, is_main_process=True))
-
-        def padded():
-            logps, entropy, _ = GRPOTrainer._get_per_token_logps_and_entropies(
-                fake, model, ids, mask, keep, compute_entropy=True
-            )
-            logps.sum().backward()
-            return logps.detach(), entropy.detach()
-
-        (want_logps, want_entropy), padded_s = timed(padded)
-        model.zero_grad(set_to_none=True)
-        use_varlen_attention(model)
-
-        def packed():
-            logps, entropy, _ = packed_logps_and_entropies(fake, model, ids, mask, keep, True)
-            logps.sum().backward()
-            return logps.detach(), entropy.detach()
-
-        packed()  # warm-up: kernels load once
-        model.zero_grad(set_to_none=True)
-        (got_logps, got_entropy), packed_s = timed(packed)
-        scored = mask[:, -keep:].bool()
-        dl = (got_logps - want_logps)[scored].abs().float()
-        de = (got_entropy - want_entropy)[scored].abs().float()
-        print(
-            json.dumps(
-                {
-                    "dtype": dtype,
-                    "rows": options.rows,
-                    "real_tokens": int(mask.sum()),
-                    "padded_tokens": int(mask.numel()),
-                    "logp_abs_diff_max": float(dl.max()),
-                    "logp_abs_diff_mean": float(dl.mean()),
-                    "entropy_abs_diff_max": float(de.max()),
-                    "padded_fwd_bwd_s": round(padded_s, 4),
-                    "packed_fwd_bwd_s": round(packed_s, 4),
-                }
-            ),
-            flush=True,
-        )
-        del model
+        print(json.dumps(check(options.model, dtype, options.rows)), flush=True)
         torch.cuda.empty_cache()
 
 
