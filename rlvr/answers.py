@@ -1,11 +1,15 @@
-"""Answer extraction and numeric normalisation, shared by the rewards and the evaluator.
+"""Answer extraction, shared by the rewards and the evaluator.
 
     >>> extract_answer("3 * 4 = 12 apples.\\n#### 12.")
     '12.'
-    >>> parse_number("\\\\boxed{\\\\$1{,}234.50}")
-    1234.5
-    >>> parse_number("5 or 6") is None          # a hedged span is no answer
+    >>> extract_answer("The answer is -5", ["last_number"])
+    '-5'
+    >>> extract_answer("so $x = \\\\dfrac{1}{3}$", ["last_number"])
+    '1/3'
+    >>> extract_answer("$\\\\frac{1+\\\\sqrt{5}}{2}$", ["last_number"]) is None   # 2 is a denominator
     True
+    >>> extract_answer("\\\\boxed{-2} \\\\text{ and } \\\\boxed{1}", ["boxed"])
+    '-2, 1'
     >>> is_correct("The answer is \\\\frac{3}{4}.", "0.75")
     True
 
@@ -14,126 +18,128 @@ disagree. Extraction tries named strategies in a configured order and returns th
 (an empty span counts as not found; a found span without a number is *not* rescued by later strategies):
 
 * ``hash``        — GSM8K's final line, ``#### 42`` (the last one)
-* ``boxed``       — the last ``\\boxed{...}`` (nested braces handled)
+* ``boxed``       — the last ``\\boxed{...}`` (nested braces handled, content stripped)
 * ``answer_tag``  — the last ``<answer>...</answer>`` (multi-line content allowed)
-* ``answer_is``   — "the (final) answer is 42" / "Answer: 42" (to the end of that line)
-* ``last_number`` — the last number anywhere (a lenient fallback)
+* ``answer_is``   — "the (final) answer is 42" / "Answer: 42" (to the end of that line, or to the next
+  such statement on it)
+* ``last_math``   — the last math span, ``$...$``, ``$$...$$``, ``\\(...\\)`` or ``\\[...\\]``, without its
+  delimiters (a single ``$`` as Pandoc reads it, so money is not math)
+* ``last_number`` — the last number of the normalised text, with its sign, fraction and ``%``; no answer
+  when that number is part of an expression (``\\frac{1+\\sqrt{5}}{2}``, ``x^2``, ``10 - 5``) or ends a list
+  (``5 or 6``, ``[0,1)``). An amount alone in parentheses keeps them (``(217)``: FinQA reads a negative).
 
-:func:`parse_number` reads the *first* number of a span and normalises it: unicode minus, leading ``+``,
-currency (``$ € £ ¥ ₹``), thousands separators, ``%`` (dropped: "15%" reads 15), units and words after
-the number, a trailing period, fractions (``3/4``, ``\\frac{3}{4}``), decimals, scientific notation
-(``1.5e3``, ``1.5 \\times 10^{3}``) and LaTeX wrappers (``\\text{}``, ``\\boxed{}``, ``\\$``, ``\\,``,
-``{,}``). A hedged span that lists several numbers ("5 or 6", "5, 6") reads as no number at all.
+For every strategy but ``last_number``, answers written one right after another, separated only by
+list connectors (``\\boxed{-2} and \\boxed{1}``, two ``####`` lines in a row), are read together as
+``-2, 1`` (see :mod:`rlvr.answer_spans`): a set for a gold with several values, a hedge otherwise.
+Numbers are read by :mod:`rlvr.answer_numbers` (re-exported here).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Literal
 
+from rlvr.answer_numbers import (
+    MINUS_SIGNS,
+    NUMBER_PATTERN,
+    NUMBER_TOKEN_RE,
+    YES_NO_WORDS,
+    NumberReading,
+    embedded,
+    normalise,
+    numbers_match,
+    parse_number,
+    read_number,
+    reading_of,
+    readings_match,
+    same_amount,
+    token_at,
+)
+from rlvr.answer_spans import final_answer_tags, final_boxes, last_math_span, trailing_group
+
+__all__ = [
+    "DEFAULT_STRATEGIES",
+    "NUMBER_PATTERN",
+    "STRATEGIES",
+    "YES_NO_WORDS",
+    "NumberReading",
+    "Strategy",
+    "extract_answer",
+    "is_correct",
+    "normalise",
+    "numbers_match",
+    "parse_number",
+    "read_number",
+    "unknown_strategies",
+]
+
 #: Strategy names as a type, so config validation can check `strategies` lists from a scorer's signature.
-Strategy = Literal["hash", "boxed", "answer_tag", "answer_is", "last_number"]
+Strategy = Literal["hash", "boxed", "answer_tag", "answer_is", "last_math", "last_number"]
 DEFAULT_STRATEGIES: tuple[Strategy, ...] = ("hash", "boxed", "answer_tag", "answer_is", "last_number")
 
-#: Digits with optional thousands groups and decimals, or a bare ".5"; an exponent only right after digits.
-#: Public so that rewards can build their own patterns around a number.
-NUMBER_PATTERN = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?"
-#: Yes/no answers (FinQA asks some questions this way) and the word each one means.
-YES_NO_WORDS = {"yes": "yes", "true": "yes", "no": "no", "false": "no"}
-_CURRENCY = r"(?:\$|€|£|¥|₹)"
-# The lookbehind keeps digits inside identifiers ("x2", "v1.5") from counting as numbers.
-_NUMBER_RE = re.compile(rf"(?<![\w.]){NUMBER_PATTERN}")
-_SIGNED_RE = re.compile(
-    rf"(?<![\w.])(?P<sign>[-+])?\s?{_CURRENCY}?\s?(?P<sign2>-)?(?P<num>{NUMBER_PATTERN})"
-    r"(?:\s*\^\s*\{?(?P<pow>[-+]?\d+)\}?)?"
-    rf"(?:\s*/\s*(?P<den>{NUMBER_PATTERN}))?"
-    r"(?:\s*(?:×|\*|x)\s*10\s*\^\s*\{?(?P<exp>[-+]?\d+)\}?)?"
-    r"(?P<percent>\s*%)?"
-)
-# A second number right after a list connector means the span hedges between answers.
-_HEDGE_RE = re.compile(rf"^\s*(?:,|;|\bor\b|\band\b)\s*[-+]?\s?{_CURRENCY}?\s?\d")
-
 _HASH_RE = re.compile(r"####[ \t]*\n?([^\n]*)")
-_ANSWER_IS_RE = re.compile(
-    r"(?:\b(?:final\s+answer|the\s+answer)\s*(?:is\b|:|=)|\banswer\s*:)\s*([^\n]*)", re.I
-)
-
-_MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2012": "-", "\ufe63": "-"})
-# Thin and no-break spaces appear as thousands separators ("1 000") in typeset output.
-_DIGIT_SPACE_RE = re.compile(r"(?<=\d)[\u2009\u202f\u00a0](?=\d{3})")
-_WRAPPER_RE = re.compile(r"\\(?:text|textbf|textrm|mathrm|mathbf|mbox|boxed|fbox)\s*\{([^{}]*)\}")
-# Real answers nest wrappers two or three deep; the cap keeps adversarial nesting from costing O(n^2).
-_MAX_NESTING = 8
-_BOXED_OPEN_RE = re.compile(r"\\boxed\s*(?:(\{)|\s([^\s$]+))")
-_FRAC_RE = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
-_LATEX_REPLACEMENTS = (
-    ("\\$", "$"),
-    ("\\%", "%"),
-    ("{,}", ","),
-    ("\\times", "×"),
-    ("\\cdot", "×"),
-    ("\\,", ""),
-    ("\\!", ""),
-    ("\\;", ""),
-    ("\\:", ""),
-    ("\\ ", " "),
-    ("\\left", ""),
-    ("\\right", ""),
-    ("\\(", ""),
-    ("\\)", ""),
-    ("\\[", ""),
-    ("\\]", ""),
-)
+_ANSWER_MARK = r"\b(?:(?:the\s+)?final\s+answer|the\s+answer)\s*(?:is\b|:|=)|\banswer\s*:"
+# The span runs to the end of the line, or to the next answer statement on it ("… is 5. The answer is 6").
+_ANSWER_IS_RE = re.compile(rf"(?:{_ANSWER_MARK})\s*([^\n]*?)(?=\s*(?:{_ANSWER_MARK})|\n|\Z)", re.I)
+# A number right after another one and a list connector ends a list: "5 or 6", "[0,1)", "5, 6".
+_LIST_BEFORE_RE = re.compile(r"[0-9%)$](?:\s*(?:,|;|\bor\b|\band\b)\s*|\s+)$")
+_SCALE_AFTER_RE = re.compile(r"\s*(?:thousand|million|billion|trillion|bn|mn)s?\b", re.I)
 
 
-def _last_boxed(text: str) -> str | None:
-    start = text.rfind("\\boxed")
-    if start < 0:
-        return None
-    after = _BOXED_OPEN_RE.match(text, start)
-    if after is None or not after.group(1):  # "\boxed 5": the token after a space
-        return after.group(2) if after else None
-    brace = after.end(1) - 1
-    depth = 0
-    for i in range(brace, len(text)):
-        if text[i] == "{":
-            depth += 1
-        elif text[i] == "}":
-            depth -= 1
-            if depth == 0:
-                return text[brace + 1 : i]
-    return None
-
-
-def _last_answer_tag(text: str) -> str | None:
-    # rfind, not a lazy regex: findall on thousands of unclosed <answer> tags is quadratic.
-    lowered = text.lower()
-    end = lowered.rfind("</answer>")
-    start = lowered.rfind("<answer>", 0, end) if end >= 0 else -1
-    return text[start + len("<answer>") : end].strip() if start >= 0 else None
-
-
-def _last(regex: re.Pattern[str]) -> Callable[[str], str | None]:
+def _grouped(regex: re.Pattern[str]) -> Callable[[str], str | None]:
     def find(text: str) -> str | None:
-        hits = regex.findall(text)
-        return hits[-1].strip() if hits else None
+        return trailing_group(text, [(m.start(), m.end(), m.group(1)) for m in regex.finditer(text)])
 
     return find
 
 
 def _last_number(text: str) -> str | None:
-    hits = _NUMBER_RE.findall(text)
-    return hits[-1].strip() if hits else None
+    cleaned = normalise(text)
+    last = None
+    for last in NUMBER_TOKEN_RE.finditer(cleaned):  # noqa: B007 - only the last one is wanted
+        pass
+    token = token_at(cleaned, last) if last else None
+    if token is None:
+        return None
+    start, end = token.start(), token.end()
+    head = cleaned[max(0, start - 40) : start]
+    if embedded(cleaned, start, end) or _ends_list(cleaned, token, head):
+        return None
+    span = cleaned[start:end].strip()
+    if span.startswith("$") and cleaned[end:].lstrip()[:1] == "$":  # "$5$" is math, not money
+        span = span[1:].lstrip()
+    if not token.group("den") and head.rstrip().endswith("(") and cleaned[end:].lstrip()[:1] == ")":
+        span = f"({span})"
+    scale = _SCALE_AFTER_RE.match(cleaned, end)
+    return span + scale.group(0) if scale else span
+
+
+def _ends_list(text: str, token: re.Match[str], head: str) -> bool:
+    """Whether the number ``token`` ends a list of different standalone amounts ("52 or 48", "[0,1)");
+    "0.60 or 60%" restates one amount, and "3 + 4 or 7" follows an expression, not an answer."""
+    listed = _LIST_BEFORE_RE.search(head)
+    if listed is None:
+        return False
+    previous_end = token.start() - len(head) + listed.start() + 1
+    previous = None
+    for previous in NUMBER_TOKEN_RE.finditer(text, max(0, previous_end - 60), previous_end + 1):  # noqa: B007
+        pass
+    if previous is None or previous.end() < previous_end - 1:
+        return True  # "$5$ or": the amount ends in a closing $ or parenthesis
+    previous = token_at(text, previous) or previous  # "+ $160" is an operand, not a signed amount
+    if embedded(text, previous.start(), previous.end()):
+        return False
+    first, last = reading_of(previous, text), reading_of(token, text)
+    return first is None or last is None or not same_amount(first, last)
 
 
 STRATEGIES: dict[str, Callable[[str], str | None]] = {
-    "hash": _last(_HASH_RE),
-    "boxed": _last_boxed,
-    "answer_tag": _last_answer_tag,
-    "answer_is": _last(_ANSWER_IS_RE),
+    "hash": _grouped(_HASH_RE),
+    "boxed": final_boxes,
+    "answer_tag": final_answer_tags,
+    "answer_is": _grouped(_ANSWER_IS_RE),
+    "last_math": last_math_span,
     "last_number": _last_number,
 }
 
@@ -161,97 +167,12 @@ def extract_answer(text: str | None, strategies: Sequence[str] | str = DEFAULT_S
         )
     if not text:
         return None
-    text = str(text).translate(_MINUS_SIGNS)
-    for name in names:
+    text = str(text).translate(MINUS_SIGNS)
+    for name in dict.fromkeys(names):  # a strategy listed twice (the asked format again) runs once
         found = STRATEGIES[name](text)
         if found:
             return found
     return None
-
-
-@dataclass(frozen=True)
-class NumberReading:
-    """The first number of a span: its value and how it was written."""
-
-    value: float
-    #: digits after the decimal point as written ("14.30" → 2); used to round to the gold's precision
-    decimals: int
-    #: written with a ``%`` sign (the value is the number before it: "15%" → 15.0)
-    percent: bool
-    #: index in the normalised text just after the number, for callers that read a word after it
-    end: int
-    #: the normalised text the number was read from
-    text: str
-
-
-def normalise(text: str) -> str:
-    """Unicode minus → ``-``, LaTeX wrappers unwrapped, ``\\frac{a}{b}`` → ``a/b``, typeset spaces removed."""
-    cleaned = text.translate(_MINUS_SIGNS)
-    for old, new in _LATEX_REPLACEMENTS:
-        cleaned = cleaned.replace(old, new)
-    previous = None
-    for _ in range(_MAX_NESTING):  # unwrap nested \text{\boxed{...}} from the inside out
-        if previous == cleaned:
-            break
-        previous = cleaned
-        cleaned = _WRAPPER_RE.sub(r"\1", cleaned)
-        cleaned = _FRAC_RE.sub(r"\1/\2", cleaned)
-    return _DIGIT_SPACE_RE.sub("", cleaned)
-
-
-def read_number(text: str | float | None) -> NumberReading | None:
-    """The first number in ``text`` with its written form, or None (no number, hedged, or not finite)."""
-    if text is None or isinstance(text, bool):
-        return None
-    if isinstance(text, (int, float)):  # a gold column loaded from JSON as a number
-        text = repr(text)
-    cleaned = normalise(str(text))
-    match = _SIGNED_RE.search(cleaned)
-    if match is None or _HEDGE_RE.match(cleaned[match.end() :]):
-        return None
-    try:
-        value = _value(match)
-    except (OverflowError, ZeroDivisionError):  # 10^{999}, 0^{-1}: not a usable answer
-        return None
-    if value is None or not math.isfinite(value):
-        return None
-    mantissa, _, exponent = match.group("num").lower().partition("e")
-    shift = int(exponent or 0) + int(match.group("exp") or 0)
-    decimals = max(0, (len(mantissa.split(".")[1]) if "." in mantissa else 0) - shift)
-    return NumberReading(value, decimals, bool(match.group("percent")), match.end(), cleaned)
-
-
-def _value(match: re.Match[str]) -> float | None:
-    exponents = (match.group("num").lower().partition("e")[2], match.group("pow"), match.group("exp"))
-    if any(
-        e and len(e.lstrip("+-")) > 4 for e in exponents
-    ):  # int() refuses absurd digit runs; none is finite
-        return None
-    value = float(match.group("num").replace(",", ""))
-    if match.group("pow"):
-        value **= int(match.group("pow"))
-    if match.group("den"):
-        denominator = float(match.group("den").replace(",", ""))
-        if denominator == 0:
-            return None
-        value /= denominator
-    if match.group("exp"):
-        value *= 10.0 ** int(match.group("exp"))
-    negative = (match.group("sign") == "-") != (match.group("sign2") == "-")
-    return -value if negative else value
-
-
-def parse_number(text: str | float | None) -> float | None:
-    """Normalise an answer span to a float (see the module docstring); None when no number is present."""
-    reading = read_number(text)
-    return reading.value if reading else None
-
-
-def numbers_match(predicted: float | None, gold: float | None, tolerance: float = 1e-6) -> bool:
-    """True when both numbers exist and agree within ``tolerance`` (absolute, or relative for big values)."""
-    if predicted is None or gold is None:
-        return False
-    return abs(predicted - gold) <= tolerance * max(1.0, abs(gold))
 
 
 def is_correct(
@@ -260,5 +181,7 @@ def is_correct(
     strategies: Sequence[str] = DEFAULT_STRATEGIES,
     tolerance: float = 1e-6,
 ) -> bool:
-    """Whether the answer extracted from ``completion`` equals the gold answer numerically."""
-    return numbers_match(parse_number(extract_answer(completion, strategies)), parse_number(gold), tolerance)
+    """Whether the answer extracted from ``completion`` equals the gold answer numerically: within
+    ``tolerance`` (absolute; relative above 1, never wider than half a unit of the coarser precision
+    written, so 2014 is not 2012)."""
+    return readings_match(read_number(extract_answer(completion, strategies)), read_number(gold), tolerance)

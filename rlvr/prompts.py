@@ -28,6 +28,7 @@ DEFAULT_COMPLETIONS = {
     "boxed": "{reasoning}\nThe answer is \\boxed{{{answer}}}.",
     "answer_tag": "{reasoning}\n<answer>{answer}</answer>",
     "answer_is": "{reasoning}\nThe answer is {answer}.",
+    "last_math": "{reasoning}\nSo we get ${answer}$.",
     "last_number": "{reasoning}\n{answer}",
 }
 

@@ -11,6 +11,7 @@ import re
 import threading
 from collections.abc import Sequence
 
+from rlvr.answer_numbers import readings_match
 from rlvr.answers import (
     DEFAULT_STRATEGIES,
     NUMBER_PATTERN,
@@ -18,8 +19,7 @@ from rlvr.answers import (
     extract_answer,
     is_correct,
     normalise,
-    numbers_match,
-    parse_number,
+    read_number,
 )
 from rlvr.rewards.judge import correctness
 
@@ -38,14 +38,22 @@ def numeric_correctness(
     return correct_reward if is_correct(completion, answer, strategies, tolerance) else incorrect_reward
 
 
-# A plain number, optionally with currency, %, and unit words after it ("$1,234.50", "72 dollars").
+# A plain number, optionally with currency, %, and unit words after it ("$1,234.50", "72 dollars"); a
+# single letter glued to it is a variable ("3x"), left to math-verify.
 _PLAIN_RE = re.compile(
-    rf"\s*[-+]?\s?[$€£¥₹]?\s?-?{NUMBER_PATTERN}(?:\s*/\s*{NUMBER_PATTERN})?\s*%?(?:\s*[A-Za-z]+)*\s*\.?\s*"
+    rf"\s*[-+]?\s?[$€£¥₹]?\s?-?{NUMBER_PATTERN}(?:\s*/\s*{NUMBER_PATTERN})?\s*%?"
+    r"(?:\s+[A-Za-z]+|[A-Za-z]{2,})*\s*\.?\s*"
 )
 
 
+# The whole span inside one pair of unescaped math dollars ("$14{,}916$"); "\\$5" is money, not math.
+_IN_DOLLARS_RE = re.compile(r"\s*(?<!\\)\$\$?((?:[^$]|(?<=\\)\$)*)(?<!\\)\$\$?\s*")
+_UNESCAPED_DOLLAR_RE = re.compile(r"(?<!\\)\$")
+
+
 def _is_plain(text: str) -> bool:
-    return _PLAIN_RE.fullmatch(normalise(text)) is not None
+    inner = _IN_DOLLARS_RE.fullmatch(text)
+    return _PLAIN_RE.fullmatch(normalise(inner.group(1) if inner else text)) is not None
 
 
 @correctness("correct_reward")
@@ -69,11 +77,8 @@ def symbolic_correctness(
     if span is None:
         return incorrect_reward
     if _is_plain(span) and _is_plain(str(answer)):
-        return (
-            correct_reward
-            if numbers_match(parse_number(span), parse_number(answer), tolerance)
-            else incorrect_reward
-        )
+        same = readings_match(read_number(_unwrapped(span)), read_number(_unwrapped(answer)), tolerance)
+        return correct_reward if same else incorrect_reward
     return correct_reward if _math_verify_equal(str(answer), span, timeout_seconds) else incorrect_reward
 
 
@@ -88,6 +93,16 @@ def _math_verify_equal(gold: str, predicted: str, timeout_seconds: int) -> bool:
     return bool(verify(gold_parsed, predicted_parsed, timeout_seconds=limit))
 
 
+def _unwrapped(text: str | float) -> str | float:
+    inner = _IN_DOLLARS_RE.fullmatch(text) if isinstance(text, str) else None
+    return inner.group(1) if inner else text
+
+
 def _as_latex(span: str) -> str:
-    # math-verify looks for LaTeX between $...$ or in \boxed{}; a bare span would be read loosely.
-    return span if "$" in span or "\\boxed" in span else f"${span}$"
+    # math-verify reads LaTeX between unescaped $…$, \[…\] or in \boxed{}; a bare span would be read
+    # loosely. Display math, not $…$: inline math ends at a newline, and a box's content often starts
+    # with one (\boxed{⏎\begin{pmatrix}…}); an escaped \$ inside is money, not a delimiter.
+    span = span.strip()
+    if _UNESCAPED_DOLLAR_RE.search(span) or "\\boxed" in span or span.startswith(("\\[", "\\(")):
+        return span
+    return f"\\[ {span} \\]"

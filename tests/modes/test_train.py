@@ -114,7 +114,8 @@ def test_run_dir_files(tiny_run: Path) -> None:
     assert report["data"]["splits"]["train"]["rows"] == 32
     resolved = OmegaConf.load(tiny_run / "resolved_config.yaml")
     assert resolved.train.max_steps == 2
-    assert resolved.reward.reward_functions[0].params.strategies == ["hash", "last_number"]  # interpolated
+    strategies = resolved.reward.reward_functions[0].params.strategies
+    assert strategies == ["hash", "boxed", "answer_tag", "answer_is", "last_number"]  # interpolated
     samples = (tiny_run / "eval_samples_after.jsonl").read_text().splitlines()
     assert (
         len(samples) == 2

@@ -43,8 +43,10 @@ HASH_FIRST = ["hash", "last_number"]
         ("The answer is 72, or is it?\n#### 70", "72", 0.0),
         # Hedging between two answers earns nothing.
         ("#### 72 or 73", "72", 0.0),
-        # Two hash lines: the last one counts.
-        ("#### 72\n#### 73", "73", 2.0),
+        # Two hash lines in a row list two answers: a hedge, whichever is right (issue 23).
+        ("#### 72\n#### 73", "73", 0.0),
+        # A hash line corrected after more reasoning: the last one counts.
+        ("#### 72\nNo: 3 * 24 is 72, plus 1.\n#### 73", "73", 2.0),
         # No hash line: the last number is the fallback.
         ("so she has 72 left", "72", 2.0),
         # A hash line with words only is the answer and is wrong; the fallback does not rescue it.

@@ -105,7 +105,8 @@ def test_finqa_extraction_order(completion: str, expected: float) -> None:
 
 def test_finqa_candidates_list_every_reading() -> None:
     assert finqa_candidates("14.3%") == [(14.3, 1), (pytest.approx(0.143), 3)]
-    assert finqa_candidates("3.5 million") == [(3.5, 1), (3500000.0, 0)]
+    # "3.5 million" is written to the hundred thousand: -5 decimals, so 3,540,000 rounds to it.
+    assert finqa_candidates("3.5 million") == [(3.5, 1), (3500000.0, -5)]
     assert finqa_candidates("(56)") == [(-56.0, 0)]
 
 
