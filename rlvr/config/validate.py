@@ -92,6 +92,25 @@ def _compare_table_issues(a: Any, b: Any) -> list[ConfigIssue]:
             issues.append(
                 ConfigIssue(key, value, problem, f"point {key}= at an existing eval_samples_*.jsonl")
             )
+        elif Path(str(value)).is_dir() and not (Path(str(value)) / "suite_summary.json").is_file():
+            issues.append(
+                ConfigIssue(
+                    key,
+                    value,
+                    "a directory to compare must be a suite result (it holds no suite_summary.json)",
+                    f"point {key}= at a mode=eval eval.suite=<name> run dir, or at an eval_samples_*.jsonl",
+                )
+            )
+    suites = [bool(v) and Path(str(v)).is_dir() or str(v).endswith("suite_summary.json") for v in (a, b)]
+    if not issues and suites[0] != suites[1]:
+        issues.append(
+            ConfigIssue(
+                "b" if suites[0] else "a",
+                b if suites[0] else a,
+                "one side is a suite result and the other a single eval table",
+                "compare two suite results (run dirs) or two eval_samples_*.jsonl tables",
+            )
+        )
     return issues
 
 

@@ -8,6 +8,13 @@ in only one table are left out and counted), else by line order. Prints each tab
 matched rows, the exact McNemar test of the difference (a two-sided binomial test on the rows where
 exactly one table is right: :func:`rlvr.evaluation.stats.mcnemar_exact`) and the rows that flipped;
 writes the same to ``compare_report.json``.
+
+    python run_pipeline.py mode=compare a=outputs/<base eval> b=outputs/<adapter eval>   # two suite results
+
+``a`` and ``b`` may instead be two ``mode=eval eval.suite=<name>`` results (their run dirs, or their
+``suite_summary.json``): each benchmark in both is compared on its headline (accuracy, or mean@k) with a
+paired bootstrap CI of the difference and an exact test (:mod:`rlvr.evaluation.paired`), one line each to
+paste ("MATH-500 +4.2 pts [+1.9, +6.5], p = 0.0004"); also ``compare_summary.md``.
 """
 
 from __future__ import annotations
@@ -19,12 +26,15 @@ from typing import Any
 from omegaconf import DictConfig
 
 from rlvr.console import say, warn
+from rlvr.evaluation.paired import comparison_markdown, paired_difference, paper_line
 from rlvr.evaluation.stats import mcnemar_exact
 from rlvr.paths import resolve_path
 from rlvr.run_dir import RunDir
 
 #: Flipped rows printed to the console (all of them go to the report).
 SHOWN = 10
+#: What a ``mode=eval eval.suite=<name>`` run writes about its benchmarks (rlvr.evaluation.suite_report).
+SUITE_SUMMARY = "suite_summary.json"
 
 
 def read_table(path: Path) -> list[dict[str, Any]]:
@@ -91,9 +101,54 @@ def compare_tables(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> dict[str
     }
 
 
+def suite_summary(path: Path) -> Path | None:
+    """The ``suite_summary.json`` of a suite result given as its run dir or the file itself; else None."""
+    candidate = path / SUITE_SUMMARY if path.is_dir() else path
+    return candidate if candidate.name == SUITE_SUMMARY and candidate.is_file() else None
+
+
+def compare_suites(a: Path, b: Path, resamples: int = 1000, seed: int = 42) -> dict[str, Any]:
+    """Each benchmark of suite summary ``a`` that ``b`` also has: its headline under both, paired."""
+    summaries = [json.loads(path.read_text(encoding="utf-8")) for path in (a, b)]
+    theirs = {entry["name"]: entry for entry in summaries[1]["benchmarks"]}
+    result: dict[str, Any] = {"suite": summaries[0]["suite"], "a": str(a.parent), "b": str(b.parent)}
+    result |= {"a_model": summaries[0].get("model"), "b_model": summaries[1].get("model"), "benchmarks": []}
+    for entry in summaries[0]["benchmarks"]:
+        other = theirs.get(entry["name"])
+        if other is None:
+            warn(f"compare: benchmark {entry['name']} is only in a; left out")
+            continue
+        headline, samples = entry["headline"], entry["samples"]
+        if (other["headline"], other["samples"]) != (headline, samples):  # different k: greedy is shared
+            warn(f"compare: {entry['name']}: a reports {headline}, b {other['headline']}; comparing accuracy")
+            headline, samples = "accuracy", 0
+        pairs, matched_by = match_rows(
+            read_table(a.parent / entry["table"]), read_table(b.parent / other["table"])
+        )
+        paired = paired_difference(pairs, headline, samples, resamples, seed)
+        paired |= {"name": entry["name"], "title": entry["title"], "matched_by": matched_by}
+        paired["line"] = paper_line(entry["title"], paired)
+        result["benchmarks"].append(paired)
+    return result
+
+
+def run_suites(cfg: DictConfig, run_dir: RunDir, a: Path, b: Path) -> dict[str, Any]:
+    """mode=compare on two suite results: print one line per benchmark; write the report and summary."""
+    result = compare_suites(a, b, int(cfg.eval.bootstrap_samples), int(cfg.eval.seed))
+    say(f"compare: suite {result['suite']}, b − a ({result['b_model']} vs {result['a_model']})")
+    for entry in result["benchmarks"]:
+        say(f"compare: {entry['line']} ({entry['test']}, {entry['rows']} rows)")
+    run_dir.write_json("compare_report.json", result)
+    run_dir.write_text("compare_summary.md", comparison_markdown(result))
+    return result
+
+
 def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
     """Compare tables ``cfg.a`` and ``cfg.b``; print and return the result (``compare_report.json``)."""
     paths = {side: resolve_path(str(cfg.get(side))) for side in ("a", "b")}
+    suites = [suite_summary(path) for path in paths.values()]
+    if suites[0] is not None and suites[1] is not None:
+        return run_suites(cfg, run_dir, suites[0], suites[1])
     result = {"a": str(paths["a"]), "b": str(paths["b"])}
     result.update(compare_tables(read_table(paths["a"]), read_table(paths["b"])))
     say(f"compare: {result['rows']} rows matched by {result['matched_by']}")

@@ -22,7 +22,13 @@ from rlvr.config import build
 from rlvr.console import say
 from rlvr.evaluation.lm_eval_gsm8k import add_harness_scores
 from rlvr.evaluation.suite import Benchmark, Suite
-from rlvr.evaluation.suite_report import benchmark_entry, benchmark_markdown, percent, write_summary
+from rlvr.evaluation.suite_report import (
+    benchmark_entry,
+    benchmark_markdown,
+    metrics_of,
+    percent,
+    write_summary,
+)
 from rlvr.interfaces import Evaluator, Observer, Prompt, RewardComponent
 from rlvr.run_dir import RunDir
 
@@ -88,8 +94,10 @@ def record_benchmark(
         source += f" ({info.get('config') or 'default'}, {info['train_split']})"
     entry = benchmark_entry(benchmark, result, source)
     run_dir.write_text(f"suite/{benchmark.name}.md", benchmark_markdown(entry))
-    report = {k: v for k, v in result.items() if k != "samples"}
-    observer.log_eval({**report, "tag": f"suite/{benchmark.name}"}, step=0)
+    # Under eval/suite/<name>/: the run summary's accuracy line stays for before → after evaluations.
+    shown = ("total", *metrics_of(result), *[f"{k}_ci" for k in metrics_of(result)])
+    figures = {f"eval/suite/{benchmark.name}/{k}": result[k] for k in shown}
+    observer.log_metrics({"tag": f"suite/{benchmark.name}", **figures}, step=0, kind="eval")
     return entry
 
 

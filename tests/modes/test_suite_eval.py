@@ -77,9 +77,11 @@ def _question(prompt: Any) -> str:
 
 
 @pytest.fixture
-def scripted(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The evaluator's generation replaced by the completions above, keyed by question."""
-    greedy, sampled = {}, {}
+def scripted(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The evaluator's generation replaced by the completions above, keyed by question; returns the greedy
+    completions (a test may change them: another model)."""
+    greedy: dict[str, str] = {}
+    sampled: dict[str, list[str]] = {}
     for rows, completions, draws in FIXTURES.values():
         for i, row in enumerate(rows):
             key = str(row.get("question") or row.get("problem")).split(":", 1)[0]
@@ -99,7 +101,10 @@ def scripted(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(GreedyAccuracy, "generate", generate)
     monkeypatch.setattr(GreedyAccuracy, "sample", sample)
-    monkeypatch.setattr("rlvr.modes.eval.load_policy", lambda node: (None, None, "scripted-model"))
+    monkeypatch.setattr(
+        "rlvr.modes.eval.load_policy", lambda node: (None, None, str(node.model_name_or_path))
+    )
+    return greedy
 
 
 def fixture_overrides(folder: Path, samples: int = 4) -> list[str]:
@@ -114,7 +119,7 @@ def fixture_overrides(folder: Path, samples: int = 4) -> list[str]:
     return overrides
 
 
-def _run_suite(tmp_path: Path, *extra: str) -> dict[str, Any]:
+def _run_suite(tmp_path: Path, *extra: str, out: str = "run") -> dict[str, Any]:
     from rlvr.modes.eval import run
     from rlvr.run_dir import RunDir
 
@@ -122,13 +127,14 @@ def _run_suite(tmp_path: Path, *extra: str) -> dict[str, Any]:
         [
             "mode=eval",
             "eval.suite=math_std",
+            "model.model_name_or_path=scripted-model",
             "eval.bootstrap_samples=200",
             *fixture_overrides(tmp_path),
             *extra,
         ]
     )
     validate_config(cfg, modes=MODES)
-    return run(cfg, RunDir(tmp_path / "run"))
+    return run(cfg, RunDir(tmp_path / out))
 
 
 def test_math_std_on_fixture_files_gives_the_hand_computed_figures(scripted: None, tmp_path: Path) -> None:
@@ -173,11 +179,37 @@ def test_suite_writes_a_table_per_benchmark_and_a_summary(scripted: None, tmp_pa
     assert json.loads((run_dir / "eval_report.json").read_text())["suite"]["suite"] == "math_std"
     logged = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
     assert {r["tag"] for r in logged if r["kind"] == "eval"} == {f"suite/{name}" for name in FIXTURES}
+    assert next(r for r in logged if r["tag"] == "suite/gsm8k")["eval/suite/gsm8k/strict_match"] == 0.25
 
 
 def test_suite_caps_rows_per_benchmark(scripted: None, tmp_path: Path) -> None:
     report = _run_suite(tmp_path, "eval.suite.max_samples=1")
     assert {entry["rows"] for entry in report["suite"]["benchmarks"]} == {1}
+
+
+def test_base_then_trained_then_compare(scripted: dict[str, str], tmp_path: Path) -> None:
+    """The three commands: evaluate a base model, evaluate "the trained one" (two GSM8K answers fixed),
+    compare: GSM8K +25 pts (72.0 was already right), the rest unchanged (Δ 0, p = 1)."""
+    from rlvr.modes import run
+    from rlvr.run_dir import RunDir
+
+    _run_suite(tmp_path, out="base")
+    scripted.update({"G4": "#### 9", "G3": "#### 72"})
+    _run_suite(tmp_path, "model.model_name_or_path=outputs/run/final_model", out="trained")
+    cfg = compose_config(["mode=compare", f"a={tmp_path / 'base'}", f"b={tmp_path / 'trained'}"])
+    validate_config(cfg, modes=MODES)
+    result = run(cfg, RunDir(tmp_path / "compare"))
+    by_name = {entry["name"]: entry for entry in result["benchmarks"]}
+    assert (by_name["gsm8k"]["a"], by_name["gsm8k"]["b"], by_name["gsm8k"]["b_only_correct"]) == (
+        0.75,
+        1.0,
+        1,
+    )
+    assert by_name["gsm8k"]["line"].startswith("GSM8K +25.0 pts [")
+    assert result["b_model"] == "outputs/run/final_model"
+    assert all(
+        entry["delta"] == 0 and entry["p"] == 1.0 for name, entry in by_name.items() if name != "gsm8k"
+    )
 
 
 def test_suite_on_the_tiny_model(tiny_model_dir: Path, tmp_path: Path) -> None:
