@@ -71,7 +71,7 @@ _COMMAND_RE = re.compile(r"\\(left|right|times|cdot|div|displaystyle)(?![A-Za-z]
 _LITERALS = (("\\$", "$"), ("\\%", "%"), ("\\,", ""), ("\\!", ""), ("\\;", ""), ("\\:", ""), ("\\ ", " "))
 _DELIMITERS_RE = re.compile(r"\\[()\[\]]")
 _DEGREE_RE = re.compile(r"\^\s*\{?\s*\\circ\s*\}?|\\degree(?![A-Za-z])")
-_DIGIT_GROUP_RE = re.compile(r"\{\s*,\s*\}")
+_DIGIT_GROUP_RE = re.compile(r"\s*\{\s*,\s*\}\s*")
 # A command glued to digits (\approx11, \sqrt3) gets a space, so the digits are a number of their own.
 _GLUED_COMMAND_RE = re.compile(r"(\\[A-Za-z]+)(?=\d)")
 # Real answers nest wrappers two or three deep; the cap keeps adversarial nesting from costing O(n^2).

@@ -29,6 +29,7 @@ _CONNECTOR_RE = re.compile(
 _BOXED_OPEN_RE = re.compile(r"\\boxed\s*(?:(\{)|\s([^\s$]+))")
 _MATH_DELIMITER_RE = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|(?<!\\)\$")
 _CLOSERS = {"$$": "$$", "\\(": "\\)", "\\[": "\\]", "$": "$"}
+_DIGIT_AFTER_RE = re.compile(r"[ \t]?\d")
 
 #: ``(start, end, content)`` of one answer occurrence in the text.
 Occurrence = tuple[int, int, str]
@@ -116,19 +117,20 @@ def final_answer_tags(text: str) -> str | None:
 def math_spans(text: str) -> list[Occurrence]:
     """Every complete math span: ``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``, content stripped.
 
-    A single ``$`` follows Pandoc's rule, since prose uses it for money: it opens only before a non-space
-    character and closes only after one and not before a digit ("costs $5 and $6" holds no math)."""
+    A single ``$`` follows Pandoc's rule, since prose uses it for money: a ``$`` right before a
+    non-space character closes only a ``$`` right after one (``$x$``), and a spaced ``$ x $`` closes
+    only spaced; a closing ``$`` is never right before a number ("costs $5 and $6" holds no math)."""
     spans: list[Occurrence] = []
     opening: re.Match[str] | None = None
     for token in _MATH_DELIMITER_RE.finditer(text):
         mark = token.group()
         if opening is None:
-            if mark in ("$$", "\\(", "\\[") or (mark == "$" and text[token.end() : token.end() + 1].strip()):
+            if mark in _CLOSERS:
                 opening = token
             continue
         if mark != _CLOSERS[opening.group()]:
             continue
-        if mark == "$" and not _closes_inline(text, token.start(), token.end()):
+        if mark == "$" and not _closes_inline(text, opening.end(), token.start(), token.end()):
             continue
         content = text[opening.end() : token.start()]
         if content.strip() and not (mark == "$" and "\n\n" in content):
@@ -137,8 +139,9 @@ def math_spans(text: str) -> list[Occurrence]:
     return spans
 
 
-def _closes_inline(text: str, start: int, end: int) -> bool:
-    return bool(text[start - 1 : start].strip()) and not text[end : end + 1].isdigit()
+def _closes_inline(text: str, opened: int, start: int, end: int) -> bool:
+    spaced = not text[opened : opened + 1].strip()
+    return (not text[start - 1 : start].strip()) == spaced and _DIGIT_AFTER_RE.match(text, end) is None
 
 
 def last_math_span(text: str) -> str | None:
