@@ -1,9 +1,11 @@
 """What to do with rows that cannot be used as they are, and the per-split report of what was done.
 
-Every data component takes the same four policy keys (``on_bad_row``, ``on_unparseable``,
-``max_prompt_tokens``, ``on_long_prompt``) and hands them to :class:`RowPolicy`. Nothing is dropped
-silently: each split's counts land in ``DataSplits.info`` (printed by ``mode=check``, logged by the
-observer, written to ``eval_report.json``).
+Every data component takes the same policy keys (``on_bad_row``, ``on_unparseable``,
+``max_prompt_tokens``, ``on_long_prompt``, and the difficulty keys of :mod:`rlvr.data.difficulty`:
+``difficulty_file``, ``pass_rate``, ``curriculum``, ``curriculum_online``, ``retire_after``,
+``revisit_after``) and hands them to :class:`RowPolicy`. Nothing is dropped silently: each split's
+counts land in ``DataSplits.info`` (printed by ``mode=check``, logged by the observer, written to
+``eval_report.json``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rlvr.config.errors import ConfigIssue
+from rlvr.data.difficulty import difficulty_issues
 from rlvr.prompts import prompt_token_length
 
 BAD_ROW = ("error", "skip")
@@ -25,6 +28,23 @@ class RowPolicy:
     on_unparseable: str = "drop"
     max_prompt_tokens: int | None = None
     on_long_prompt: str = "drop"
+    difficulty_file: str | None = None
+    pass_rate: list[float] | None = None
+    curriculum: str = "none"
+    curriculum_online: bool = False
+    retire_after: int | None = 3
+    revisit_after: int = 50
+
+    def curriculum_settings(self) -> dict[str, Any] | None:
+        """What the trainer's curriculum needs (:mod:`rlvr.training.curriculum`); None when it is off."""
+        if self.curriculum == "none" and not self.curriculum_online:
+            return None
+        return {
+            "order": self.curriculum,
+            "online": self.curriculum_online,
+            "retire_after": self.retire_after,
+            "revisit_after": self.revisit_after,
+        }
 
 
 def policy_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
@@ -55,7 +75,7 @@ def policy_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
                 f"e.g. {prefix}.max_prompt_tokens=1024",
             )
         )
-    return issues
+    return issues + difficulty_issues(prefix, kwargs)
 
 
 def truncate_prompt(prompt: Any, tokenizer: Any, limit: int) -> Any:

@@ -48,10 +48,27 @@ class ReasoningGymData:
         on_unparseable: str = "drop",
         max_prompt_tokens: int | None = None,
         on_long_prompt: str = "drop",
+        difficulty_file: str | None = None,
+        pass_rate: list[float] | None = None,
+        curriculum: str = "none",
+        curriculum_online: bool = False,
+        retire_after: int | None = 3,
+        revisit_after: int = 50,
     ):
         self.task, self.size, self.eval_size, self.seed = task, size, eval_size, seed
         self.task_config = dict(task_config or {})
-        self.policy = RowPolicy("error", on_unparseable, max_prompt_tokens, on_long_prompt)
+        self.policy = RowPolicy(
+            "error",
+            on_unparseable,
+            max_prompt_tokens,
+            on_long_prompt,
+            difficulty_file,
+            pass_rate,
+            curriculum,
+            curriculum_online,
+            retire_after,
+            revisit_after,
+        )
 
     def load(self, prompt: Prompt, tokenizer: Any = None) -> DataSplits:
         reasoning_gym = import_reasoning_gym()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from rlvr.config.errors import ConfigIssue, unknown_key_issue
-from rlvr.console import warn
+from rlvr.console import say, warn
 from rlvr.data.base import (
     DataSplits,
     UnparseableAnswer,
@@ -25,6 +25,7 @@ from rlvr.data.base import (
     take,
     to_dataset,
 )
+from rlvr.data.difficulty import apply_profile
 from rlvr.data.policy import RowPolicy, length_stats, policy_issues, truncate_prompt
 from rlvr.errors import DataError
 from rlvr.paths import resolve_path
@@ -159,13 +160,34 @@ def build_splits(
     counts, splits = {}, {}
     for name, rows in (("train", train), ("eval", evaluation)):
         examples, report = _map_split(name, rows, to_example, policy, tokenizer)
+        if name == "train" and policy.difficulty_file:
+            examples = _by_difficulty(examples, report, policy)
         counts[name] = report
         splits[name] = to_dataset(examples) if examples else None
     if splits["train"] is None:
         raise DataError(f"no usable training rows in {info.get('source')!r}: {counts['train']}")
     info = {**info, "splits": counts}
+    if (curriculum := policy.curriculum_settings()) is not None:
+        info["curriculum"] = curriculum
     info["fingerprint"] = hashlib.sha256(repr(sorted(info.items())).encode()).hexdigest()[:16]
     return DataSplits(train=splits["train"], eval=splits["eval"], info=info)
+
+
+def _by_difficulty(examples: list[Row], report: dict[str, Any], policy: RowPolicy) -> list[Row]:
+    """The profile's pass rate on every train row and, with ``pass_rate``, only the rows in the band;
+    the report counts what each rule dropped (:func:`rlvr.data.difficulty.apply_profile`)."""
+    kept, dropped = apply_profile(examples, str(policy.difficulty_file), policy.pass_rate)
+    if policy.pass_rate is None:
+        report["not_in_profile"] = dropped["not_in_profile"]
+        return kept
+    report |= {"rows": len(kept), **{f"dropped_{rule}": n for rule, n in dropped.items()}}
+    low, high = policy.pass_rate
+    say(
+        f"data: pass-rate band [{low}, {high}] from {policy.difficulty_file}: kept {len(kept)} of "
+        f"{len(examples)} train rows (dropped {dropped['below_band']} below, {dropped['above_band']} above, "
+        f"{dropped['not_in_profile']} not in the profile)"
+    )
+    return kept
 
 
 def _map_split(

@@ -1,0 +1,161 @@
+"""Training rows by difficulty: row ids, the profile table, the pass-rate band and the curriculum keys.
+
+    python run_pipeline.py mode=profile                                  # writes difficulty.jsonl
+    python run_pipeline.py data.difficulty_file=<run>/difficulty.jsonl "data.pass_rate=[0.1,0.9]"
+    python run_pipeline.py data.difficulty_file=<run>/difficulty.jsonl data.curriculum=easy_first
+
+``mode=profile`` (:mod:`rlvr.modes.profile`) measures each training row's pass rate; these keys, shared
+by every data component through :class:`~rlvr.data.policy.RowPolicy`, use it. A row is matched to its
+profile line by :func:`row_id` — its ``id`` column, else a digest of its question (or prompt) and gold
+answer — so the match survives another row order, ``max_train_samples`` or a different prompt template.
+The band keeps rows whose profiled pass rate lies in ``[low, high]``; rows the profile does not cover
+are dropped too, and each rule's count goes into the split's report. The curriculum keys are carried to
+the trainer (:mod:`rlvr.training.curriculum`) with each row's pass rate in :data:`PASS_RATE_COLUMN`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from rlvr.config.errors import ConfigIssue
+from rlvr.errors import DataError
+from rlvr.paths import missing_path_problem, resolve_path
+
+#: ``data.curriculum``: the order rows are drawn in (by profile pass rate, refreshed online if asked).
+CURRICULUM_ORDERS = ("none", "easy_first", "hard_first")
+#: The train column holding each row's profiled pass rate (None when the profile has no line for it).
+PASS_RATE_COLUMN = "profile_pass_rate"
+
+
+def row_id(row: dict[str, Any]) -> str:
+    """A row's identity across loads: its ``id`` column when set, else ``sha256:`` and 16 hex digits of
+    its question (its prompt when it has no question column) and gold answer."""
+    if row.get("id") not in (None, ""):
+        return str(row["id"])
+    text = row.get("question")
+    if text is None:
+        text = json.dumps(row.get("prompt"), sort_keys=True, ensure_ascii=False)
+    digest = hashlib.sha256(f"{text}\x00{row.get('answer')}".encode()).hexdigest()
+    return f"sha256:{digest[:16]}"
+
+
+def read_difficulty(path_value: str) -> dict[str, float]:
+    """``{row id: pass rate}`` from a ``difficulty.jsonl`` written by ``mode=profile``."""
+    path = resolve_path(path_value)
+    table: dict[str, float] = {}
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            table[str(record["id"])] = float(record["pass_rate"])
+        except (ValueError, KeyError, TypeError) as err:
+            raise DataError(
+                f"{path}:{lineno}: not a difficulty line ({err}); data.difficulty_file must be a "
+                "difficulty.jsonl written by mode=profile (one {id, pass_rate, ...} object per line)"
+            ) from err
+    return table
+
+
+def apply_profile(
+    examples: list[dict[str, Any]], path_value: str, band: list[float] | None
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Each example with its profiled pass rate in :data:`PASS_RATE_COLUMN`; with ``band``, only those
+    whose rate lies in it. Returns (kept, counts of rows dropped by each rule)."""
+    table = read_difficulty(path_value)
+    kept, counts = [], {"not_in_profile": 0, "below_band": 0, "above_band": 0}
+    for example in examples:
+        rate = table.get(row_id(example))
+        if band is not None:
+            rule = (
+                "not_in_profile"
+                if rate is None
+                else "below_band"
+                if rate < band[0]
+                else "above_band"
+                if rate > band[1]
+                else None
+            )
+            if rule is not None:
+                counts[rule] += 1
+                continue
+        kept.append({**example, PASS_RATE_COLUMN: rate})
+    if band is None:
+        counts = {"not_in_profile": sum(e[PASS_RATE_COLUMN] is None for e in kept)}  # kept, but unrated
+    return kept, counts
+
+
+def difficulty_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
+    """``difficulty_file``, ``pass_rate``, ``curriculum``, ``curriculum_online``, ``retire_after`` and
+    ``revisit_after``: types, ranges, and the keys each needs."""
+    issues: list[ConfigIssue] = []
+    file = kwargs.get("difficulty_file")
+    if file is not None and (problem := missing_path_problem(str(file))):
+        issues.append(
+            ConfigIssue(
+                f"{prefix}.difficulty_file",
+                file,
+                problem,
+                "point it at a mode=profile run's difficulty.jsonl",
+            )
+        )
+    band = kwargs.get("pass_rate")
+    if band is not None:
+        numbers = isinstance(band, (list, tuple)) and len(band) == 2
+        numbers = numbers and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in band)
+        if not numbers or not 0 <= band[0] <= band[1] <= 1:
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.pass_rate",
+                    band,
+                    "must be [low, high] with 0 <= low <= high <= 1",
+                    f'e.g. "{prefix}.pass_rate=[0.1,0.9]" (drop rows always or never solved)',
+                )
+            )
+        elif file is None:
+            issues.append(_needs_profile(prefix, "pass_rate", band))
+    order = kwargs.get("curriculum", "none")
+    online = kwargs.get("curriculum_online", False)
+    if order not in CURRICULUM_ORDERS:
+        issues.append(
+            ConfigIssue(
+                f"{prefix}.curriculum",
+                order,
+                f"unknown order; allowed: {', '.join(CURRICULUM_ORDERS)}",
+                f"set {prefix}.curriculum=easy_first",
+            )
+        )
+    elif order != "none" and file is None and online is not True:
+        issues.append(_needs_profile(prefix, "curriculum", order, f" or {prefix}.curriculum_online=true"))
+    if not isinstance(online, bool):
+        issues.append(
+            ConfigIssue(
+                f"{prefix}.curriculum_online",
+                online,
+                "must be true or false",
+                f"{prefix}.curriculum_online=true",
+            )
+        )
+    for key, least, meaning in (
+        ("retire_after", 1, "null (never retire) or a number of all-solved visits in a row, at least 1"),
+        ("revisit_after", 0, "a number of optimizer steps, at least 0 (0 = no wait)"),
+    ):
+        value = kwargs.get(key, 1)
+        if value is None and key == "retire_after":
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            issues.append(
+                ConfigIssue(f"{prefix}.{key}", value, f"must be {meaning}", f"e.g. {prefix}.{key}=3")
+            )
+    return issues
+
+
+def _needs_profile(prefix: str, key: str, value: Any, alternative: str = "") -> ConfigIssue:
+    return ConfigIssue(
+        f"{prefix}.{key}",
+        value,
+        "needs the pass rates of a profile, and data.difficulty_file is not set",
+        f"run mode=profile, then set {prefix}.difficulty_file=<run dir>/difficulty.jsonl{alternative}",
+    )
