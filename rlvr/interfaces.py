@@ -144,6 +144,12 @@ class Evaluator(Protocol):
     def compare(self, before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any]:
         """Per metric: baseline → final, the difference and its confidence interval."""
 
+    def sampled_rows(
+        self, model: Any, tokenizer: Any, dataset: Any, judge: Judge | None = None, keys: Any = None
+    ) -> list[list[dict[str, Any]]]:
+        """Each row's ``samples_per_problem`` sampled completions, judged (``extracted``, ``correct``,
+        ``completion_tokens``, ``truncated``); row i's draws are keyed by ``keys[i]`` (default i)."""
+
     def callback(
         self,
         tokenizer: Any,

@@ -51,6 +51,8 @@ def collect_issues(cfg: DictConfig, modes: Iterable[str] = ("train",)) -> list[C
         issues.extend(_plot_input_issues(cfg.get("input")))
     if mode == "compare":
         issues.extend(_compare_table_issues(cfg.get("a"), cfg.get("b")))
+    if mode == "profile":
+        issues.extend(profile_node_issues(cfg.get("profile")))
     for name in COMPONENT_NODES:
         issues.extend(_node_issues(cfg, name))
     pairing = unsloth_rollout_issues(cfg)
@@ -73,6 +75,28 @@ def _score_input_issues(value: Any) -> list[ConfigIssue]:
         ]
     problem = missing_path_problem(str(value))
     return [ConfigIssue("input", value, problem, "point input= at an existing JSONL file")] if problem else []
+
+
+def profile_node_issues(node: Any) -> list[ConfigIssue]:
+    """``profile.*`` bound to :class:`rlvr.modes.profile_settings.ProfileSettings` like a component node."""
+    from rlvr.modes.profile_settings import ProfileSettings
+
+    if node is None:
+        return []
+    if not isinstance(node, DictConfig):
+        return [ConfigIssue("profile", node, "must be a mapping", "e.g. profile.samples=8")]
+    try:
+        kwargs: dict[str, Any] = OmegaConf.to_container(node, resolve=True)  # type: ignore[assignment]
+    except OmegaConfBaseException as err:
+        return [
+            ConfigIssue(
+                "profile", None, f"cannot resolve interpolation ({err.msg})", "set the value directly"
+            )
+        ]
+    what = "mode=profile (rlvr.modes.profile_settings.ProfileSettings)"
+    return bind_issues("profile", ProfileSettings, kwargs, what) + value_issues(
+        "profile", ProfileSettings, kwargs
+    )
 
 
 def _compare_table_issues(a: Any, b: Any) -> list[ConfigIssue]:

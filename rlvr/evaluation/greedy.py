@@ -165,18 +165,34 @@ class GreedyAccuracy:
         """``samples_per_problem`` sampled completions per row, as (extracted answer, correct) pairs.
         ``positions`` are the rows' places in the whole evaluation (a rank's share: r, r+N, …); each
         row's draws are keyed by its place, so they are the same however the rows are shared out."""
-        positions = list(range(len(rows))) if positions is None else positions
+        drawn = self.sampled_rows(model, tokenizer, rows, judge, positions)
+        return [[(s["extracted"], s["correct"]) for s in samples] for samples in drawn]
+
+    def sampled_rows(
+        self, model: Any, tokenizer: Any, dataset: Any, judge: Judge | None = None, keys: Any = None
+    ) -> list[list[dict[str, Any]]]:
+        """Every row's ``samples_per_problem`` sampled completions, judged: ``{extracted, correct,
+        completion_tokens, truncated}`` each. Row i's draws are keyed by ``keys[i]`` (default: i), so
+        they do not depend on the batch or on the other rows (``mode=profile`` keys rows by their id)."""
+        judge = self.resolve_judge(judge)
+        keys = list(range(len(dataset))) if keys is None else list(keys)
         per_call = max(1, self.batch_size // self.samples_per_problem)
-        verdicts: list[list[tuple[str | None, bool]]] = []
-        for start in progress(range(0, len(rows), per_call), f"sampled eval ({len(rows)} problems)"):
-            end = min(start + per_call, len(rows))
-            batch = rows.select(range(start, end))
-            drawn = self.sample(model, tokenizer, batch["prompt"], positions[start:end])
-            for row, completions in zip(batch, drawn, strict=True):
-                verdicts.append(
-                    [(judge.extract(text), judge.is_correct(text, row)) for text, _ in completions]
-                )
-        return verdicts
+        drawn: list[list[dict[str, Any]]] = []
+        for start in progress(range(0, len(dataset), per_call), f"sampled eval ({len(dataset)} problems)"):
+            end = min(start + per_call, len(dataset))
+            batch = dataset.select(range(start, end))
+            completions = self.sample(model, tokenizer, batch["prompt"], keys[start:end])
+            for row, samples in zip(batch, completions, strict=True):
+                drawn.append([self._judged(text, length, row, judge) for text, length in samples])
+        return drawn
+
+    def _judged(self, text: str, length: int, row: dict[str, Any], judge: Judge) -> dict[str, Any]:
+        return {
+            "extracted": judge.extract(text),
+            "correct": bool(judge.is_correct(text, row)),
+            "completion_tokens": int(length),
+            "truncated": length >= self.max_new_tokens,
+        }
 
     def resolve_judge(self, judge: Judge | None) -> Judge:
         """The reward set's judge under ``judge: reward`` (when there is one), else the numeric rule."""

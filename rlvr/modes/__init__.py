@@ -6,6 +6,7 @@
     python run_pipeline.py mode=eval model.model_name_or_path=x   # rlvr/modes/eval.py
     python run_pipeline.py mode=compare a=x b=y  # rlvr/modes/compare.py
     python run_pipeline.py mode=plot input=outputs/<run>   # rlvr/modes/plot.py
+    python run_pipeline.py mode=profile          # rlvr/modes/profile.py
 
 A mode is a function ``run(cfg, run_dir) -> result``. Importing this package is light (no torch or
 trl): validation reads :data:`MODES` before anything heavy is imported. Before a mode that loads
@@ -22,7 +23,7 @@ from omegaconf import DictConfig
 
 from rlvr.config.build import locate_target, node_to_kwargs
 from rlvr.ending import set_phase
-from rlvr.modes import check, compare, plot, score, train
+from rlvr.modes import check, compare, plot, profile, score, train
 from rlvr.modes import eval as evaluate
 from rlvr.run_dir import RunDir
 
@@ -34,11 +35,12 @@ MODES: dict[str, Callable[[DictConfig, RunDir], Any]] = {
     "eval": evaluate.run,
     "compare": compare.run,
     "plot": plot.run,
+    "profile": profile.run,
 }
 
 
 #: Modes that load the model's weights (and so its library).
-LOADING_MODES = ("train", "eval")
+LOADING_MODES = ("train", "eval", "profile")
 
 
 def run(cfg: DictConfig, run_dir: RunDir) -> Any:
