@@ -28,6 +28,7 @@ from rlvr.config import ConfigValidationError, validate_config
 from rlvr.console import error
 from rlvr.ending import ending_of, mark_running, record_ending, set_phase
 from rlvr.errors import RlvrError
+from rlvr.redaction import redact_logs
 from rlvr.run_dir import RunDir, discard_unused
 from rlvr.signals import JobSignals
 
@@ -69,6 +70,7 @@ def run_job(
         else:
             discard_unused(run_dir.path)
         return Outcome(err.exit_code)
+    redact_logs()  # Hydra's run_pipeline.log and console handler: no secret in any record
     mark_running(run_dir)
     try:
         with JobSignals(str(run_dir.path)):

@@ -1,12 +1,17 @@
-"""One rule for secrets: what a run writes (config snapshots, the manifest, W&B config) passes through here.
+"""One rule for secrets, applied at every sink: every file of the run dir (:class:`rlvr.run_dir.RunDir`
+masks whatever it writes), the console (:mod:`rlvr.console`), the log (:func:`redact_logs`), and W&B and
+TensorBoard (the observer hands them only :func:`redacting` proxies: init settings such as notes and tags,
+config, metrics, tables, alarms, the summary).
 
     redact({"wandb": {"api_key": "abc"}, "model": {"eos_token": "<|im_end|>"}})
     # → {"wandb": {"api_key": "<redacted>"}, "model": {"eos_token": "<|im_end|>"}}
 
 A value is hidden when its key *names* a secret (``api_key``, ``hub_token``, ``password``, ``secret``…)
 or when the value *is* a secret found in the environment (``WANDB_API_KEY``, ``HF_TOKEN``, any variable
-named like one), wherever it sits — so ``${oc.env:HF_TOKEN}`` in a config is caught too. Special-token
-settings (``eos_token``, ``pad_token``) and counts (``max_prompt_tokens``) are not secrets.
+named like one), wherever it sits — so ``${oc.env:HF_TOKEN}`` in a config is caught too. A value the
+run's config holds under a secret-named key is remembered (:func:`remember_secrets`) and masked wherever
+else it turns up. Special-token settings (``eos_token``, ``pad_token``) and counts
+(``max_prompt_tokens``) are not secrets.
 """
 
 from __future__ import annotations
@@ -29,10 +34,29 @@ def is_secret_name(name: str) -> bool:
     return bool(_SECRET_NAME.search(name)) and not _NOT_SECRET.search(name)
 
 
+#: Values the run's config holds under secret-named keys (see :func:`remember_secrets`).
+_REMEMBERED: set[str] = set()
+
+
 def env_secrets() -> list[str]:
-    """Values of environment variables named like secrets (longest first, so nested ones mask whole)."""
+    """Values of environment variables named like secrets, and the remembered config secrets (longest
+    first, so nested ones mask whole)."""
     values = {v for k, v in os.environ.items() if is_secret_name(k) and len(v) >= _SHORTEST_SECRET}
-    return sorted(values, key=len, reverse=True)
+    return sorted(values | _REMEMBERED, key=len, reverse=True)
+
+
+def remember_secrets(value: Any) -> None:
+    """Remember every string held under a secret-named key of ``value`` (a config as plain containers),
+    so that the value is masked wherever else it appears (a W&B note, a log line)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if is_secret_name(str(key)) and isinstance(item, str) and len(item) >= _SHORTEST_SECRET:
+                _REMEMBERED.add(item)
+            else:
+                remember_secrets(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            remember_secrets(item)
 
 
 def redact(value: Any, secrets: list[str] | None = None) -> Any:
@@ -63,3 +87,45 @@ def redact_override(override: str) -> str:
     if sep and is_secret_name(key.lstrip("+~").rsplit(".", 1)[-1]) and value:
         return f"{key}={MASK}"
     return redact_text(override)
+
+
+def redacting(target: Any) -> Any:
+    """A proxy of ``target`` (a W&B or TensorBoard sink) whose methods receive every argument redacted."""
+    return _Redacting(target)
+
+
+class _Redacting:
+    def __init__(self, target: Any) -> None:
+        self._target = target
+
+    def __getattr__(self, name: str) -> Any:
+        member = getattr(self._target, name)
+        if not callable(member):
+            return member
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            secrets = env_secrets()
+            return member(*(redact(a, secrets) for a in args), **redact(kwargs, secrets))
+
+        return call
+
+
+def redact_logs() -> None:
+    """Mask secrets in every record the root logger's handlers write (Hydra's ``run_pipeline.log`` and
+    the console handler); installed once per process."""
+    import logging
+
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, _LogRedaction) for f in handler.filters):
+            handler.addFilter(_LogRedaction())
+
+
+class _LogRedaction:
+    """A logging filter that rewrites a record's message with secrets masked (it never drops a record)."""
+
+    def filter(self, record: Any) -> bool:
+        message = record.getMessage()
+        masked = redact_text(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True

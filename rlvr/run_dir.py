@@ -6,9 +6,9 @@
     run_dir.append_jsonl("metrics.jsonl", {"kind": "train", "step": 1, ...})
     run_dir.write_json("eval_report.json", report)
 
-Files are named here (:data:`FILES`), so the README table, the modes and the observers agree on them, and
+Files are named here (:data:`FILES`), so the README table, the modes and the observers agree on them,
 whole-file writes are atomic (a temporary file renamed into place): an interrupted write never leaves a
-half-written report. Model weights and checkpoints are written by TRL/transformers into
+half-written report, and every write masks known secrets (:mod:`rlvr.redaction`). Model weights and checkpoints are written by TRL/transformers into
 :meth:`RunDir.file` paths.
 
 Rank rule: in a multi-process launch (``accelerate launch``, ``torchrun``) every rank builds a
@@ -30,7 +30,7 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 
 from rlvr.launch import is_main_process
-from rlvr.redaction import redact, redact_override
+from rlvr.redaction import redact, redact_override, redact_text, remember_secrets
 
 #: Every file or folder a run may write, and what it holds (README's output table lists the same).
 FILES = {
@@ -87,7 +87,9 @@ class RunDir:
         """Write ``resolved_config.yaml`` (interpolations resolved, secrets masked) and return it as a
         plain dict, masked too: this dict is what the manifest and W&B receive. Hydra's own copies
         under ``.hydra/`` are masked the same way."""
-        config = redact(OmegaConf.to_container(cfg, resolve=True))
+        resolved = OmegaConf.to_container(cfg, resolve=True)
+        remember_secrets(resolved)  # masked by value too, wherever else they turn up
+        config = redact(resolved)
         self.write_text("resolved_config.yaml", OmegaConf.to_yaml(OmegaConf.create(config)))
         if self.writer:
             self._redact_hydra_files()
@@ -106,12 +108,13 @@ class RunDir:
                 self.write_text(f".hydra/{name}", OmegaConf.to_yaml(OmegaConf.create(masked)))
 
     def write_text(self, name: str, text: str) -> Path:
-        """Write a whole file atomically: a temporary sibling renamed into place (rank 0 only)."""
+        """Write a whole file atomically: a temporary sibling renamed into place (rank 0 only), with
+        every known secret masked (:mod:`rlvr.redaction`), whatever the file."""
         if not self.writer:
             return self.path / name
         target = self.file(name)
         temporary = target.with_name(f".{target.name}.tmp")
-        temporary.write_text(text, encoding="utf-8")
+        temporary.write_text(redact_text(text), encoding="utf-8")
         os.replace(temporary, target)
         return target
 
@@ -126,7 +129,7 @@ class RunDir:
         if not self.writer:
             return
         with self.file(name).open("a", encoding="utf-8") as handle:
-            handle.write(jsonl_line(row))
+            handle.write(redact_text(jsonl_line(row)))
 
 
 def _map_strings(value: Any, function: Any) -> Any:

@@ -156,6 +156,18 @@ def test_every_ending_is_recorded(
     assert summary["ended"]["status"] == status["status"] and "after" not in summary["accuracy"]
 
 
+#: Catalogue cases whose test lives next to the code it covers: mistake → that test.
+TESTED_ELSEWHERE = {
+    "a secret in the W&B notes": "tests/observers/test_training_run.py::test_no_secret_reaches_any_file_of_the_run_dir",
+}
+
+
 def catalogued() -> list[str]:
     """The names of this file's cases (CONFIGURATION_GUIDE.md's table lists each)."""
-    return [c[0] for c in CONFIG_LINES] + [e[0] for e in ENDINGS]
+    return [c[0] for c in CONFIG_LINES] + [e[0] for e in ENDINGS] + list(TESTED_ELSEWHERE)
+
+
+def test_the_cases_tested_elsewhere_exist() -> None:
+    for test in TESTED_ELSEWHERE.values():
+        path, name = test.split("::")
+        assert f"def {name}(" in (ROOT / path).read_text(), test

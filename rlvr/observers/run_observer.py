@@ -23,6 +23,7 @@ from rlvr.observers.alarms import DEFAULT_ALARMS, HealthMonitor
 from rlvr.observers.console_view import ConsoleView
 from rlvr.observers.summary import build_summary, summary_markdown, summary_rows
 from rlvr.observers.wandb_sink import DEFAULT_WANDB, MODES, effective_mode
+from rlvr.redaction import redact, redacting
 
 BACKENDS = ("wandb", "tensorboard")
 DEFAULT_TENSORBOARD: dict[str, Any] = {"subdir": "tensorboard"}
@@ -65,14 +66,17 @@ class RunObserver:
             self.records = [json.loads(line) for line in lines if line.strip()]
         else:
             run_dir.write_text(self.metrics_file, "")
+        # Each backend is built from redacted settings and only ever sees redacted arguments: W&B's
+        # notes, tags and name reach its run file, which no file-level mask can reach afterwards.
         if "wandb" in self.backends:
             from rlvr.observers.wandb_sink import WandbSink
 
-            self.sinks["wandb"] = WandbSink(self.wandb_settings, run_dir, config)
+            self.sinks["wandb"] = redacting(WandbSink(redact(self.wandb_settings), run_dir, redact(config)))
         if "tensorboard" in self.backends:
             from rlvr.observers.tensorboard_sink import TensorBoardSink
 
-            self.sinks["tensorboard"] = TensorBoardSink(run_dir, config, self.tensorboard_settings["subdir"])
+            subdir = self.tensorboard_settings["subdir"]
+            self.sinks["tensorboard"] = redacting(TensorBoardSink(run_dir, redact(config), subdir))
 
     def log_metrics(self, metrics: dict[str, Any], step: int, kind: str = "train") -> None:
         clean = {k: _plain(v) for k, v in metrics.items()}

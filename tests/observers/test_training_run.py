@@ -32,6 +32,10 @@ def observed_run(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory)
             "observer.wandb.completions_every=1",
             f"+db_password={CONFIG_SECRET}",
             f"+notes_with_env_value={ENV_SECRETS['HF_TOKEN']}",
+            # Secrets handed to W&B's own settings, which go into its run file, not through the config:
+            "observer.wandb.notes=${oc.env:HF_TOKEN}",
+            "observer.wandb.tags=[${oc.env:HF_TOKEN}]",
+            "observer.wandb.group=${db_password}",  # a config secret, by value
         )
         run(cfg, RunDir(run_dir))
     return run_dir, *captured
