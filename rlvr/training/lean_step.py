@@ -26,10 +26,12 @@ from typing import Any
 
 import torch
 
-from rlvr.console import say
-from rlvr.training import packing
+from rlvr.training import packing, prefix
 from rlvr.training.varlen_attention import NAME as VARLEN
 from rlvr.training.varlen_attention import PACKED
+
+#: The paths whose policy forward is rlvr's packed one (the others call TRL's own).
+PACKED_PATHS = ("padding_free", "prefix")
 
 
 class LeanStepMixin:
@@ -45,7 +47,11 @@ class LeanStepMixin:
             return super()._prepare_inputs(generation_batch)
         self._sync_cuda()
         started = time.perf_counter()
+        buffered = self._buffered_inputs
         inputs = super()._prepare_inputs(generation_batch)
+        if self._packing == "prefix" and self._buffered_inputs is not buffered:  # a new batch was split
+            self._buffered_inputs = packing.regroup_by_prompt(self._buffered_inputs)
+            inputs = self._buffered_inputs[self._step % self.args.steps_per_generation]
         self._sync_cuda()
         self._lean_prepare_seconds = (
             getattr(self, "_lean_prepare_seconds", 0.0) + time.perf_counter() - started
@@ -54,7 +60,7 @@ class LeanStepMixin:
 
     def _generate_and_score_completions(self, inputs: list[dict[str, Any]]) -> dict[str, Any]:
         output = super()._generate_and_score_completions(inputs)
-        if self.model.training:
+        if self.model.training and "prompt_ids" in output and "prompt_mask" in output:
             self._lean_unique_prompt_share = unique_prompt_share(output["prompt_ids"], output["prompt_mask"])
         return output
 
@@ -65,9 +71,7 @@ class LeanStepMixin:
             return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
         chunks = [inputs]
         if self._micro_batch_tokens:
-            chunks = packing.token_budget_chunks(
-                inputs, self._micro_batch_tokens, self._packing == "padding_free"
-            )
+            chunks = packing.token_budget_chunks(inputs, self._micro_batch_tokens, self._packing)
             if self._packing != "off":
                 chunks = [packing.trim_micro_batch(chunk) for chunk in chunks]
         for chunk in chunks:
@@ -108,7 +112,11 @@ class LeanStepMixin:
         compute_aux_loss: bool = False,
         **extra: Any,
     ) -> Any:
-        if self._packing != "padding_free" or compute_aux_loss or any(v is not None for v in extra.values()):
+        if (
+            self._packing not in PACKED_PATHS
+            or compute_aux_loss
+            or any(v is not None for v in extra.values())
+        ):
             return super()._get_per_token_logps_and_entropies(
                 model,
                 input_ids,
@@ -120,7 +128,7 @@ class LeanStepMixin:
                 **extra,
             )
         return packed_logps_and_entropies(
-            self, model, input_ids, attention_mask, logits_to_keep, compute_entropy
+            self, model, input_ids, attention_mask, logits_to_keep, compute_entropy, self._packing, batch_size
         )
 
     # ---- accounting ------------------------------------------------------------------------------------
@@ -142,14 +150,31 @@ class LeanStepMixin:
         return self._lean_step_counts
 
     def _account(self, inputs: dict[str, Any]) -> None:
+        if not all(key in inputs for key in (*packing.PROMPT_KEYS, "completion_ids", "completion_mask")):
+            return  # a trainer subclass (Unsloth's) with its own batch layout: nothing to count
         prompt_real = float(inputs["prompt_mask"].sum())
-        real = prompt_real + float(inputs["completion_mask"].sum())
+        completion_real = float(inputs["completion_mask"].sum())
         rows = inputs["prompt_ids"].size(0)
         width = inputs["prompt_ids"].size(1) + inputs["completion_ids"].size(1)
+        if self._packing == "padding_free":
+            forwarded, pad = prompt_real + completion_real, 0.0
+        elif self._packing == "prefix":
+            forwarded, pad = (
+                prefix.forwarded_tokens(
+                    inputs["prompt_ids"], inputs["prompt_mask"], inputs["completion_mask"]
+                ),
+                0.0,
+            )
+        else:
+            forwarded = float(rows * width)
+            pad = forwarded - prompt_real - completion_real
+        # Prompt tokens forwarded beyond each distinct prompt of the generation batch once.
+        unique = prompt_real * getattr(self, "_lean_unique_prompt_share", 1.0)
         counts = self._lean_counts()
-        counts["forwarded"] += real if self._packing == "padding_free" else rows * width
-        counts["real"] += real
-        counts["repeated"] += prompt_real * (1.0 - getattr(self, "_lean_unique_prompt_share", 1.0))
+        counts["forwarded"] += forwarded
+        counts["real"] += prompt_real + completion_real
+        counts["pad"] += pad
+        counts["repeated"] += max(forwarded - pad - completion_real - unique, 0.0)
         counts["rows"] += rows
 
     def _log_step_tokens(self, counts: dict[str, float]) -> None:
@@ -157,7 +182,7 @@ class LeanStepMixin:
         forwarded = max(counts["forwarded"], 1.0)
         metrics["train/tokens_forwarded"].append(counts["forwarded"])
         metrics["train/real_tokens"].append(counts["real"])
-        metrics["train/pad_fraction"].append(1.0 - counts["real"] / forwarded)
+        metrics["train/pad_fraction"].append(counts["pad"] / forwarded)
         metrics["train/prompt_repeat_fraction"].append(counts["repeated"] / forwarded)
         metrics["train/fwd_bwd_seconds"].append(counts["seconds"])
         mfu = self._mfu(counts)
@@ -218,34 +243,65 @@ def packed_logps_and_entropies(
     attention_mask: torch.Tensor,
     logits_to_keep: int,
     compute_entropy: bool,
+    path: str = "padding_free",
+    batch_size: int | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor | None, None]:
-    """TRL's ``_get_per_token_logps_and_entropies`` on packed rows: one model call over the real tokens,
-    TRL's fused head scoring the pre-shifted labels, results back in TRL's layout."""
-    packed = packing.pack_rows(input_ids, attention_mask, logits_to_keep)
-    kwargs: dict[str, Any] = {}
-    if _attention_name(model) == VARLEN:
-        cu = packed.cu_seqlens
-        kwargs = {
-            "cu_seq_lens_q": cu,
-            "cu_seq_lens_k": cu,
-            "max_length_q": packed.max_length,
-            "max_length_k": packed.max_length,
-        }
+    """TRL's ``_get_per_token_logps_and_entropies`` on packed rows (``padding_free``: every row's real
+    tokens; ``prefix``: each distinct prompt once, :mod:`rlvr.training.prefix`): one model call per
+    ``batch_size`` rows, TRL's fused head scoring pre-shifted labels, results back in TRL's layout."""
+    rows = input_ids.size(0)
+    step = batch_size or rows
+    parts = [
+        _packed_forward(
+            trainer, model, input_ids[i : i + step], attention_mask[i : i + step], logits_to_keep, path
+        )
+        for i in range(0, rows, step)
+    ]
+    logps = torch.cat([p[0] for p in parts])
+    entropies = torch.cat([p[1] for p in parts]) if compute_entropy else None
+    return logps, entropies, None
+
+
+def _packed_forward(
+    trainer: Any,
+    model: Any,
+    input_ids: torch.Tensor,
+    attention_mask: torch.Tensor,
+    logits_to_keep: int,
+    path: str,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    if path == "prefix":
+        layout = prefix.prefix_layout(input_ids, attention_mask, logits_to_keep)
+        tokens, positions, labels = layout.input_ids, layout.position_ids, layout.shift_labels
+        kwargs: dict[str, Any] = {"rlvr_layout": layout}
+
+        def unpack(values: torch.Tensor) -> torch.Tensor:
+            return prefix.unpack_prefix(layout, values)
+    else:
+        packed = packing.pack_rows(input_ids, attention_mask, logits_to_keep)
+        tokens, positions, labels = packed.input_ids, packed.position_ids, packed.shift_labels
+        kwargs = {}
+        if _attention_name(model) == VARLEN:
+            cu = packed.cu_seqlens
+            kwargs = {
+                "cu_seq_lens_q": cu,
+                "cu_seq_lens_k": cu,
+                "max_length_q": packed.max_length,
+                "max_length_k": packed.max_length,
+            }
+
+        def unpack(values: torch.Tensor) -> torch.Tensor:
+            return packing.unpack_per_token(packed, values)
+
     token = PACKED.set(True)
     try:
         with trainer.accelerator.autocast():
             outputs = model(
-                input_ids=packed.input_ids,
-                position_ids=packed.position_ids,
-                shift_labels=packed.shift_labels,
-                fused_lm_head=True,
-                **kwargs,
+                input_ids=tokens, position_ids=positions, shift_labels=labels, fused_lm_head=True, **kwargs
             )
     finally:
         PACKED.reset(token)
-    logps = packing.unpack_per_token(packed, outputs.log_probs)
-    entropies = packing.unpack_per_token(packed, outputs.entropy) if compute_entropy else None
-    return logps, entropies, None
+    return unpack(outputs.log_probs), unpack(outputs.entropy)
 
 
 def _attention_name(model: Any) -> str | None:
@@ -254,7 +310,3 @@ def _attention_name(model: Any) -> str | None:
         base = base.module
     config = getattr(base, "config", None)
     return getattr(config, "_attn_implementation", None)
-
-
-def announce(path: str, reason: str) -> None:
-    say(f"training step: train.packing={path} ({reason})")

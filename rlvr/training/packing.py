@@ -128,31 +128,66 @@ def row_tokens(inputs: dict[str, Any]) -> torch.Tensor:
     return inputs["prompt_mask"].sum(dim=1) + inputs["completion_mask"].sum(dim=1)
 
 
-def token_budget_chunks(inputs: dict[str, Any], budget: int, padding_free: bool) -> list[dict[str, Any]]:
-    """Split a micro-batch into micro-batches of at most ``budget`` tokens: rows sorted longest first and
-    filled greedily, a chunk's cost being its real tokens (padding-free) or rows x longest row (padded).
-    A row longer than the budget goes alone. Only for losses normalised over the whole batch, where
-    grouping does not change the gradient (:mod:`rlvr.training.step_settings`)."""
+def token_budget_chunks(inputs: dict[str, Any], budget: int, path: str) -> list[dict[str, Any]]:
+    """Split a micro-batch into micro-batches of at most ``budget`` tokens, filled greedily longest first.
+    A chunk costs its real tokens (``padding_free``), rows x longest row (padded paths), or what the
+    prefix layout forwards (``prefix``: whole prompt groups are the items, so a group's rows share their
+    prompt in one chunk). An item longer than the budget goes alone. Only for losses normalised over the
+    whole batch, where grouping does not change the gradient (:mod:`rlvr.training.step_settings`)."""
     lengths = row_tokens(inputs)
-    order = torch.argsort(lengths, descending=True, stable=True).tolist()
-    groups: list[list[int]] = []
-    cost, longest = 0, 0
-    for index in order:
-        length = int(lengths[index])
-        new_cost = (
-            cost + length
-            if padding_free
-            else (len(groups[-1]) + 1) * max(longest, length)
-            if groups
-            else length
-        )
-        if groups and new_cost <= budget:
-            groups[-1].append(index)
-            cost, longest = new_cost, max(longest, length)
+    if (
+        path == "prefix"
+    ):  # shared prompt (less its last token) once, then one prompt token + completion per row
+        items = prompt_groups(inputs)
+        prompt, completion = inputs["prompt_mask"].sum(dim=1), inputs["completion_mask"].sum(dim=1)
+        sizes = [int(prompt[rows[0]]) - 1 + sum(1 + int(completion[r]) for r in rows) for rows in items]
+    else:
+        items = [[row] for row in range(lengths.numel())]
+        sizes = [int(length) for length in lengths]
+    order = sorted(range(len(items)), key=lambda i: -sizes[i])
+    chunks: list[list[int]] = []
+    cost, longest, count = 0, 0, 0
+    for item in order:
+        size = sizes[item]
+        packed = path in ("padding_free", "prefix")
+        new_cost = cost + size if packed else (count + 1) * max(longest, size)
+        if chunks and new_cost <= budget:
+            chunks[-1] += items[item]
+            cost, longest, count = new_cost, max(longest, size), count + 1
         else:
-            groups.append([index])
-            cost, longest = length, length
-    return [select_rows(inputs, rows) for rows in groups]
+            chunks.append(list(items[item]))
+            cost, longest, count = size, size, 1
+    return [select_rows(inputs, rows) for rows in chunks]
+
+
+def prompt_groups(inputs: dict[str, Any]) -> list[list[int]]:
+    """Row indices grouped by identical prompt, in order of first appearance."""
+    keyed = inputs["prompt_ids"].masked_fill(inputs["prompt_mask"] == 0, -1)
+    _, inverse = torch.unique(keyed, dim=0, return_inverse=True)
+    groups: dict[int, list[int]] = {}
+    for row, key in enumerate(inverse.tolist()):
+        groups.setdefault(key, []).append(row)
+    return list(groups.values())
+
+
+def regroup_by_prompt(micro_batches: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """TRL's shuffled micro-batches re-split so the rows of a prompt group sit together (groups in the
+    order their first row came, so the order stays random). For the prefix layout, which forwards a
+    prompt once per micro-batch it appears in."""
+    first = micro_batches[0]
+    merged = {
+        key: torch.cat([mb[key] for mb in micro_batches]) if _per_row(value, first) else value
+        for key, value in first.items()
+    }
+    order = [row for group in prompt_groups(merged) for row in group]
+    merged = select_rows(merged, order)
+    size = merged["prompt_ids"].size(0) // len(micro_batches)
+    return [select_rows(merged, list(range(i * size, (i + 1) * size))) for i in range(len(micro_batches))]
+
+
+def _per_row(value: Any, batch: dict[str, Any]) -> bool:
+    rows = batch["prompt_ids"].size(0)
+    return isinstance(value, torch.Tensor) and value.dim() >= 1 and value.size(0) == rows
 
 
 def select_rows(inputs: dict[str, Any], rows: list[int]) -> dict[str, Any]:

@@ -13,7 +13,10 @@
 * ``padding_free`` — the rows of a micro-batch packed into one sequence of real tokens, position ids
   restarting per row, attention kept inside each row (varlen attention on CUDA, a block-diagonal mask
   through SDPA elsewhere).
-* ``auto`` — ``padding_free`` where the model is a plain causal LM this path covers, ``trim`` otherwise.
+* ``prefix`` — packed like ``padding_free``, and the rows of a micro-batch that share a prompt (a GRPO
+  group) forward it once (:mod:`rlvr.training.prefix`); TRL's micro-batches are re-split so a group's
+  rows sit together.
+* ``auto`` — ``padding_free`` where varlen attention runs (CUDA), ``trim`` elsewhere.
 
 ``micro_batch_tokens`` groups rows into micro-batches by token count instead of a fixed row count. It is
 only offered where TRL's loss normalises over the whole generation batch (``dapo``, ``cispo``,
@@ -31,7 +34,7 @@ from typing import Any, Literal, get_args
 
 from rlvr.config.errors import ConfigIssue
 
-Packing = Literal["auto", "off", "trim", "padding_free"]
+Packing = Literal["auto", "off", "trim", "padding_free", "prefix"]
 PACKING: tuple[str, ...] = get_args(Packing)
 #: Loss types whose normaliser spans the whole generation batch (TRL 1.16 ``_compute_loss``).
 GLOBAL_NORMALISER_LOSSES = ("dapo", "cispo", "vespo")

@@ -2,7 +2,8 @@
 
 ``compose_trainer_class`` stacks rlvr's mixins over TRL's ``GRPOTrainer`` (or the fast-rollout subclass):
 :class:`~rlvr.training.lean_step.LeanStepMixin` (what the policy forward sees) over
-:class:`~rlvr.training.dynamic_sampling.DynamicSamplingMixin` (which groups reach the loss). Each overrides
+:class:`~rlvr.training.dynamic_sampling.DynamicSamplingMixin` (which groups reach the loss) over
+:class:`~rlvr.training.curriculum.CurriculumMixin` (which rows the groups come from). Each overrides
 only GRPOTrainer's own methods and calls them; no part of TRL's loss is copied.
 """
 
@@ -19,11 +20,13 @@ from rlvr.training.step_settings import DynamicSampling
 def compose_trainer_class(
     base: type, packing: str, micro_batch_tokens: int | None, dynamic: DynamicSampling
 ) -> type:
+    from rlvr.training.curriculum import CurriculumMixin
     from rlvr.training.dynamic_sampling import DynamicSamplingMixin
     from rlvr.training.lean_step import LeanStepMixin
 
     attributes = {"_packing": packing, "_micro_batch_tokens": micro_batch_tokens, "_dynamic": dynamic}
-    return type(f"Rlvr{base.__name__}", (LeanStepMixin, DynamicSamplingMixin, base), attributes)
+    mixins = (LeanStepMixin, DynamicSamplingMixin, CurriculumMixin)
+    return type(f"Rlvr{base.__name__}", (*mixins, base), attributes)
 
 
 def resolve_packing(packing: str, model: Any) -> str:
@@ -43,13 +46,13 @@ def resolve_packing(packing: str, model: Any) -> str:
             chosen, reason = "trim", "auto: no varlen attention here (needs CUDA and torch >= 2.10)"
     else:
         chosen, reason = packing, "as set"
-    if chosen == "padding_free" and unsloth:
+    if chosen in ("padding_free", "prefix") and unsloth:
         raise ConfigError(
-            "train.packing=padding_free does not work with model_component=unsloth: Unsloth's trainer "
+            f"train.packing={chosen} does not work with model_component=unsloth: Unsloth's trainer "
             "computes log-probs inside its own fused loss. Fix: train.packing=auto (off under Unsloth)"
         )
-    if chosen == "padding_free" and varlen_available():
-        use_varlen_attention(model)
+    if chosen == "prefix" or (chosen == "padding_free" and varlen_available()):
+        use_varlen_attention(model)  # prefix: its layout's attention, on CUDA and (per segment) elsewhere
     say(f"training step: train.packing={chosen} ({reason})")
     return chosen
 

@@ -53,6 +53,9 @@ def _attention(
     sliding_window: int | None = None,
     **kwargs: Any,
 ) -> tuple[torch.Tensor, None]:
+    layout = kwargs.get("rlvr_layout")
+    if layout is not None:
+        return layout_attention(query, key, value, layout, scaling, sliding_window), None
     cu_seqlens = kwargs.get("cu_seq_lens_q")
     if cu_seqlens is None:
         from transformers.integrations.sdpa_attention import sdpa_attention_forward
@@ -60,22 +63,58 @@ def _attention(
         if sliding_window is not None:
             kwargs["sliding_window"] = sliding_window
         return sdpa_attention_forward(module, query, key, value, attention_mask, dropout, scaling, **kwargs)
-    return packed_attention(
-        query, key, value, cu_seqlens, int(kwargs["max_length_q"]), scaling, sliding_window
-    ), None
+    rows = RowLayout(cu_seqlens, int(kwargs["max_length_q"]), query.size(2))
+    return layout_attention(query, key, value, rows, scaling, sliding_window), None
 
 
-def packed_attention(
+class RowLayout:
+    """Packed rows as a layout: each row's queries attend to its own keys."""
+
+    def __init__(self, cu_seqlens: torch.Tensor, max_length: int, tokens: int):
+        self.cu_q = self.cu_k = cu_seqlens
+        self.max_q = self.max_k = max_length
+        self.key_index = torch.arange(tokens, device=cu_seqlens.device)
+        self.identity = True
+
+
+def layout_attention(
     query: torch.Tensor,
     key: torch.Tensor,
     value: torch.Tensor,
-    cu_seqlens: torch.Tensor,
-    max_length: int,
+    layout: Any,
     scaling: float | None,
     sliding_window: int | None = None,
 ) -> torch.Tensor:
-    """Causal attention inside each packed row: ``(1, heads, tokens, dim)`` in (transformers' layout),
-    ``(1, tokens, heads, dim)`` out (what the attention modules reshape)."""
+    """Attention over a :class:`rlvr.training.prefix.PrefixLayout`: query segment s attends to the keys
+    ``key_index[cu_k[s]:cu_k[s+1]]``, causally aligned at the end (its last query sees all its keys).
+    Varlen kernels on CUDA; an SDPA call per segment elsewhere (exact; for tests and small CPU runs)."""
+    same = getattr(layout, "identity", False)  # padding-free rows: keys are the queries' own tokens
+    keys = key if same else key[:, :, layout.key_index]
+    values = value if same else value[:, :, layout.key_index]
+    if query.is_cuda and varlen_available():
+        return _varlen(
+            query, keys, values, layout.cu_q, layout.cu_k, layout.max_q, layout.max_k, scaling, sliding_window
+        )
+    if keys.size(1) != query.size(1):
+        repeat = query.size(1) // keys.size(1)
+        keys, values = keys.repeat_interleave(repeat, dim=1), values.repeat_interleave(repeat, dim=1)
+    outs = []
+    cu_q, cu_k = layout.cu_q.tolist(), layout.cu_k.tolist()
+    for s in range(len(cu_q) - 1):
+        q = query[:, :, cu_q[s] : cu_q[s + 1]]
+        k, v = keys[:, :, cu_k[s] : cu_k[s + 1]], values[:, :, cu_k[s] : cu_k[s + 1]]
+        i = torch.arange(q.size(2), device=q.device).unsqueeze(1) + (k.size(2) - q.size(2))
+        j = torch.arange(k.size(2), device=q.device).unsqueeze(0)
+        allowed = j <= i
+        if sliding_window is not None:
+            allowed &= j > i - sliding_window
+        outs.append(
+            torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=allowed, scale=scaling)
+        )
+    return torch.cat(outs, dim=2).transpose(1, 2).contiguous()
+
+
+def _varlen(query, key, value, cu_q, cu_k, max_q, max_k, scaling, sliding_window):
     from torch.nn.attention.varlen import varlen_attn
 
     q, k, v = (t.squeeze(0).transpose(0, 1) for t in (query, key, value))  # (tokens, heads, dim)
@@ -85,8 +124,7 @@ def packed_attention(
         k, v = k.repeat_interleave(repeat, dim=1), v.repeat_interleave(repeat, dim=1)
     elif k.size(1) != q.size(1):
         options["enable_gqa"] = True
-    out = varlen_attn(q, k, v, cu_seqlens, cu_seqlens, max_length, max_length, scale=scaling, **options)
-    return out.unsqueeze(0)
+    return varlen_attn(q, k, v, cu_q, cu_k, max_q, max_k, scale=scaling, **options).unsqueeze(0)
 
 
 def _parameters(function: Any) -> set[str]:

@@ -18,6 +18,7 @@ import torch
 
 from rlvr.training import packing
 from rlvr.training.lean_step import packed_logps_and_entropies, unique_prompt_share
+from rlvr.training.varlen_attention import use_varlen_attention
 
 LOSS_TYPES = ("grpo", "dapo", "dr_grpo", "bnpo", "cispo", "sapo", "luspo", "vespo")
 PROMPT_LENGTHS = (7, 7, 1, 4)  # rows 0 and 1: one GRPO group, one prompt
@@ -142,16 +143,21 @@ def test_pack_rows_restarts_positions_and_shifts_labels_inside_rows():
 def test_token_budget_chunks_cover_every_row_once_within_the_budget():
     batch = micro_batch()
     lengths = packing.row_tokens(batch).tolist()
-    for padding_free in (True, False):
-        chunks = packing.token_budget_chunks(batch, budget=12, padding_free=padding_free)
+    for path in ("padding_free", "trim"):
+        padding_free = path == "padding_free"
+        chunks = packing.token_budget_chunks(batch, budget=12, path=path)
         seen = sorted(round(float(a), 6) for chunk in chunks for a in chunk["advantages"])
         assert seen == sorted(round(float(a), 6) for a in batch["advantages"])
         for chunk in chunks:
             rows = packing.row_tokens(chunk)
             cost = int(rows.sum()) if padding_free else len(rows) * int(rows.max())
             assert cost <= 12 or len(rows) == 1
-    assert len(packing.token_budget_chunks(batch, budget=10**6, padding_free=True)) == 1
-    assert len(packing.token_budget_chunks(batch, budget=1, padding_free=True)) == len(lengths)
+    assert len(packing.token_budget_chunks(batch, budget=10**6, path="padding_free")) == 1
+    assert len(packing.token_budget_chunks(batch, budget=1, path="padding_free")) == len(lengths)
+    # prefix: a prompt group is never split across chunks
+    for chunk in packing.token_budget_chunks(batch, budget=1, path="prefix"):
+        rows = {tuple(r.tolist()) for r in chunk["prompt_ids"]}
+        assert len(rows) == 1
 
 
 def test_unique_prompt_share_counts_a_shared_prompt_once():
@@ -174,11 +180,14 @@ def test_packed_forward_equals_trls_padded_forward(family):
     want_logps, want_entropy, _ = GRPOTrainer._get_per_token_logps_and_entropies(
         fake, model, ids, mask, keep, compute_entropy=True
     )
-    got_logps, got_entropy, _ = packed_logps_and_entropies(fake, model, ids, mask, keep, True)
     scored = batch["completion_mask"].bool()
-    torch.testing.assert_close(got_logps[scored], want_logps[scored], atol=1e-5, rtol=1e-5)
-    torch.testing.assert_close(got_entropy[scored], want_entropy[scored], atol=1e-5, rtol=1e-5)
-    assert torch.all(got_logps[~scored] == 0)
+    for path in ("padding_free", "prefix"):
+        if path == "prefix":
+            use_varlen_attention(model)  # the prefix layout's attention (per segment on CPU)
+        got_logps, got_entropy, _ = packed_logps_and_entropies(fake, model, ids, mask, keep, True, path)
+        torch.testing.assert_close(got_logps[scored], want_logps[scored], atol=1e-5, rtol=1e-5, msg=path)
+        torch.testing.assert_close(got_entropy[scored], want_entropy[scored], atol=1e-5, rtol=1e-5, msg=path)
+        assert torch.all(got_logps[~scored] == 0)
 
 
 def _trainer(tmp_path, tiny_model_dir, lora: bool, **loop):
@@ -207,6 +216,7 @@ def _loss_and_grads(trainer, batch, packing_path, loss_type, budget=None):
 @pytest.mark.parametrize("lora", [False, True], ids=["full", "lora"])
 def test_every_loss_type_gives_the_same_loss_and_gradients_on_every_path(tmp_path, tiny_model_dir, lora):
     trainer = _trainer(tmp_path, tiny_model_dir, lora, packing="off")
+    use_varlen_attention(trainer.model)  # the prefix path's attention; without a layout it is SDPA
     vocab = trainer.model.config.vocab_size
     batch = micro_batch()
     for key in ("prompt_ids", "completion_ids"):
@@ -214,9 +224,9 @@ def test_every_loss_type_gives_the_same_loss_and_gradients_on_every_path(tmp_pat
     for loss_type in LOSS_TYPES:
         want_loss, want = _loss_and_grads(trainer, batch, "off", loss_type)
         assert want, "no parameter received a gradient"
-        paths = [("trim", None), ("padding_free", None)]
+        paths = [("trim", None), ("padding_free", None), ("prefix", None)]
         if loss_type in ("dapo", "cispo", "vespo"):  # grouping by tokens is only offered for these
-            paths += [("trim", 12), ("padding_free", 12)]
+            paths += [("trim", 12), ("padding_free", 12), ("prefix", 12)]
         for path, budget in paths:
             loss, grads = _loss_and_grads(trainer, batch, path, loss_type, budget)
             torch.testing.assert_close(
@@ -234,7 +244,7 @@ def test_whole_runs_give_the_same_losses_and_rewards_on_every_path(tmp_path, tin
 
     keys = ("loss", "reward", "grad_norm")
     runs = {}
-    for path in ("off", "trim", "padding_free"):
+    for path in ("off", "trim", "padding_free", "prefix"):
         trainer = tiny_trainer(tiny_loop(packing=path, max_steps=2), tiny_model_dir, tmp_path / path)
         trainer.train()
         runs[path] = logged_steps(trainer, keys)
@@ -242,10 +252,14 @@ def test_whole_runs_give_the_same_losses_and_rewards_on_every_path(tmp_path, tin
             e["train/tokens_forwarded"] for e in trainer.state.log_history if "train/tokens_forwarded" in e
         ]
         real = [e["train/real_tokens"] for e in trainer.state.log_history if "train/real_tokens" in e]
-        assert len(forwarded) == 2 and all(f >= r > 0 for f, r in zip(forwarded, real, strict=True))
+        assert len(forwarded) == 2 and all(r > 0 for r in real)
+        if path in ("off", "trim"):
+            assert all(f >= r for f, r in zip(forwarded, real, strict=True))
         if path == "padding_free":
             assert forwarded == real  # only real tokens are forwarded
-    for path in ("trim", "padding_free"):
+        if path == "prefix":  # a group's prompt once: fewer tokens than the rows hold
+            assert all(f < r for f, r in zip(forwarded, real, strict=True))
+    for path in ("trim", "padding_free", "prefix"):
         assert runs[path].keys() == runs["off"].keys() == {1, 2}
         for step, values in runs["off"].items():
             for key in keys:

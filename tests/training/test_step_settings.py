@@ -21,7 +21,7 @@ def _errors(overrides: list[str]) -> str:
         # an unknown packing path lists the valid ones
         (
             ["train.packing=prefixx"],
-            "train.packing='prefixx': not one of auto, off, trim, padding_free. Fix: use train.packing=auto",
+            "train.packing='prefixx': not one of auto, off, trim, padding_free, prefix. Fix: use train.packing=auto",
         ),
         # a token budget must be a positive count
         (["train.micro_batch_tokens=0"], "train.micro_batch_tokens=0: must be a positive number of tokens"),
