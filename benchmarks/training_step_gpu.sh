@@ -13,9 +13,12 @@ declare -A VARIANT=(
   [lora-old]="train.packing=off,train.gradient_checkpointing=true"
   [lora-trim]="train.packing=trim,train.gradient_checkpointing=true"
   [lora-new]="train.packing=auto,train.gradient_checkpointing=auto"
+  [lora-prefix]="train.packing=prefix,train.gradient_checkpointing=auto"
   [lora-budget]="train.packing=auto,train.gradient_checkpointing=auto,train.per_device_train_batch_size=256,train.gradient_accumulation_steps=1,train.micro_batch_tokens=65536"
+  [lora-prefix-budget]="train.packing=prefix,train.gradient_checkpointing=auto,train.per_device_train_batch_size=256,train.gradient_accumulation_steps=1,train.micro_batch_tokens=65536"
   [full-old]="model.lora.enabled=false,train.packing=off,train.gradient_checkpointing=true"
   [full-new]="model.lora.enabled=false,train.packing=auto,train.gradient_checkpointing=auto"
+  [full-prefix]="model.lora.enabled=false,train.packing=prefix,train.gradient_checkpointing=auto"
 )
 read -r -a names <<< "${VARIANTS:-lora-old lora-new lora-budget full-old full-new}"
 for name in "${names[@]}"; do
