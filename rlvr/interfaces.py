@@ -48,11 +48,17 @@ class Judge:
     """Decides whether one completion answers one dataset row correctly, and shows what it read.
 
     ``extract`` returns the answer span the verdict was based on, so the eval ``extracted`` column,
-    the eval verdict and ``mode=score`` use one rule for one config."""
+    the eval verdict and ``mode=score`` use one rule for one config. With several tasks in one run,
+    ``by_task`` holds each task's own judge; :meth:`for_row` picks the one for a row's ``task``."""
 
     name: str
     is_correct: Callable[[str, dict[str, Any]], bool]
     extract: Callable[[str], str | None]
+    by_task: dict[str, Judge] | None = None
+
+    def for_row(self, row: dict[str, Any]) -> Judge:
+        """The judge of ``row``'s task (its ``task`` column), else this one."""
+        return (self.by_task or {}).get(row.get("task"), self)
 
 
 class Prompt(Protocol):
@@ -90,6 +96,7 @@ class RewardFunction(Protocol):
     params: dict[str, Any]  # its keyword arguments from the YAML
     columns: list[str]  # dataset columns it reads
     errors: int  # samples that got the on_error fallback so far
+    tasks: list[str] | None  # the tasks whose rows it scores (None: every row)
 
     def __call__(self, prompts: list[Any], completions: list[Any], **columns: Any) -> list[float | None]: ...
 

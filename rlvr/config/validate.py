@@ -18,7 +18,7 @@ from omegaconf import DictConfig, ListConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from rlvr.config.build import target_or_issue
-from rlvr.config.errors import ConfigIssue, ConfigValidationError, unknown_key_issue
+from rlvr.config.errors import ConfigIssue, ConfigValidationError, closest, unknown_key_issue
 from rlvr.config.overrides import COMPONENT_NODES
 from rlvr.config.types import annotation_issues
 from rlvr.paths import missing_path_problem
@@ -59,7 +59,8 @@ def collect_issues(cfg: DictConfig, modes: Iterable[str] = ("train",)) -> list[C
     if pairing:  # replaces the rollout node's own verdict ("vLLM is not installed" would mislead here)
         issues = [i for i in issues if i.key != "train.rollout.backend"] + pairing
     if not issues:
-        issues.extend(answer_format_issues(OmegaConf.to_container(cfg, resolve=True)))  # type: ignore[arg-type]
+        resolved: dict[str, Any] = OmegaConf.to_container(cfg, resolve=True)  # type: ignore[assignment]
+        issues.extend(answer_format_issues(resolved) + task_routing_issues(resolved))
     return issues
 
 
@@ -215,6 +216,58 @@ def answer_format_issues(config: dict[str, Any]) -> list[ConfigIssue]:
                 )
             )
     return issues
+
+
+def task_routing_issues(config: dict[str, Any]) -> list[ConfigIssue]:
+    """Several tasks in one run (``data.tasks``): each task is scored by some correctness reward (one for
+    every row, or one routed to it with ``tasks: [...]``); a routed task name close to a data task but not
+    one is a typo (a name far from all is allowed: the entry of a task left out of the mixture scores
+    nothing); each task's own prompt asks for the answer format the rewards read."""
+    data_tasks = (config.get("data") or {}).get("tasks")
+    if not isinstance(data_tasks, dict):
+        return []
+    names, issues = sorted(data_tasks), []
+    entries = [e or {} for e in (config.get("reward") or {}).get("reward_functions") or []]
+    for i, entry in enumerate(entries):
+        for task in entry.get("tasks") or []:
+            if task not in names and (guess := closest(str(task), names)):
+                issues.append(
+                    ConfigIssue(
+                        f"reward.reward_functions[{i}].tasks",
+                        entry["tasks"],
+                        f"the data has no task {task!r} (its tasks: {', '.join(names)})",
+                        f"did you mean {guess}?",
+                    )
+                )
+    judged = [e.get("tasks") for e in entries if _is_correctness(e.get("_target_"))]
+    asked = (config.get("prompts") or {}).get("answer_format")
+    for name in names:
+        if not any(tasks is None or name in tasks for tasks in judged):
+            issues.append(
+                ConfigIssue(
+                    f"data.tasks.{name}",
+                    name,
+                    "no correctness reward scores this task's rows",
+                    f"add `{name}` to the `tasks` of its correctness reward in reward.reward_functions",
+                )
+            )
+        own = ((data_tasks[name] or {}).get("prompt") or {}).get("answer_format")
+        if own and asked and own != asked:
+            issues.append(
+                ConfigIssue(
+                    f"data.tasks.{name}.prompt.answer_format",
+                    own,
+                    f"the rewards read {asked!r} answers (prompts.answer_format) but this task's prompt asks "
+                    f"for {own!r}",
+                    f"set data.tasks.{name}.prompt.answer_format={asked}, or change prompts.answer_format",
+                )
+            )
+    return issues
+
+
+def _is_correctness(target: Any) -> bool:
+    scorer, issue = target_or_issue("reward", target)
+    return issue is None and getattr(scorer, "correctness_max_param", None) is not None
 
 
 def _node_issues(cfg: DictConfig, name: str) -> list[ConfigIssue]:

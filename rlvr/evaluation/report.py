@@ -14,8 +14,9 @@ from rlvr.answers import parse_number
 from rlvr.evaluation.stats import bootstrap_ci, majority_correct, mean, pass_at_k
 from rlvr.interfaces import Judge
 
-#: Row columns that name a task or answer type, in order of preference (FinQA, reasoning-gym, generic).
-TASK_COLUMNS = ("answer_type", "rg_task", "task", "type", "source")
+#: Row columns that name a task or answer type, in order of preference (a task mixture's ``task``, FinQA,
+#: reasoning-gym, generic).
+TASK_COLUMNS = ("task", "answer_type", "rg_task", "type", "source")
 
 
 def task_of(row: dict[str, Any]) -> str | None:
@@ -44,7 +45,8 @@ def sample_record(
 ) -> dict[str, Any]:
     """One eval table row. ``id`` is the row's ``id`` column or its position in the eval split;
     ``answer`` is the gold (the column name ``mode=score`` reads); ``truncated`` means generation hit
-    ``max_new_tokens`` without ending."""
+    ``max_new_tokens`` without ending. With several tasks, the row's own task judge decides."""
+    judge = judge.for_row(row)
     record = {
         "id": row.get("id") or index,
         "question": row.get("question"),

@@ -43,7 +43,10 @@ def score_gold(split: Any, prompt: Prompt, rewards: RewardComponent) -> dict[str
         }
         maximum = correctness_maximum(function.scorer, function.params)
         if maximum is not None:
-            below = [i for i, s in enumerate(scores) if s is None or s < maximum - 1e-9]
+            # A reward routed to some tasks (several tasks in one run) answers for their rows only.
+            tasks = columns.get("task") or [None] * len(scores)
+            mine = [not function.tasks or task in function.tasks for task in tasks]
+            below = [i for i, s in enumerate(scores) if mine[i] and (s is None or s < maximum - 1e-9)]
             result |= {
                 "maximum": maximum,
                 "below_maximum": len(below),

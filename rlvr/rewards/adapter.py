@@ -21,6 +21,10 @@ reward and raises :class:`RewardReturnError` naming the function, whatever ``on_
 None is passed through: TRL (1.15 and 1.16) turns it into NaN, leaves it out of that function's mean,
 and gives a completion for which *every* function returned None an advantage of exactly 0 — so an
 all-None batch trains on nothing instead of producing NaN advantages.
+
+Tasks (several in one run, :mod:`rlvr.data.mixture`): rows name their task in a ``task`` column. A reward
+given ``tasks`` scores only those rows and leaves the others None (so its ``rewards/<name>/mean`` is that
+task's mean); every reward logs its mean per task as ``tasks/<task>/<name>/mean``.
 """
 
 from __future__ import annotations
@@ -151,6 +155,15 @@ def param_rules(rules: Callable[[dict[str, Any]], list[str]]) -> Callable[[Any],
     return attach
 
 
+def task_means(tasks: Sequence[Any], rewards: Sequence[float | None]) -> dict[str, float]:
+    """The mean reward of each task's rows (unscored rows left out; tasks with none scored left out)."""
+    sums: dict[str, list[float]] = {}
+    for task, value in zip(tasks, rewards, strict=True):
+        if task is not None and value is not None:
+            sums.setdefault(str(task), []).append(value)
+    return {task: sum(values) / len(values) for task, values in sums.items()}
+
+
 class RewardFailure(RuntimeError):
     """A scorer raised (or timed out) and its entry says ``on_error: raise``."""
 
@@ -165,6 +178,7 @@ class SafeReward:
         name: str,
         on_error: str = "zero",
         timeout: float | None = None,
+        tasks: Sequence[str] | None = None,
     ):
         if on_error not in ON_ERROR:
             raise ValueError(f"reward {name!r}: on_error={on_error!r} is not one of {', '.join(ON_ERROR)}")
@@ -175,6 +189,7 @@ class SafeReward:
         self.scorer, self.params, self.name = scorer, dict(params), name
         self.__name__ = self.__qualname__ = name  # TRL logs rewards/<__name__>/mean
         self.on_error, self.timeout = on_error, timeout
+        self.tasks = list(tasks) if tasks else None  # None: every row; else rows whose `task` is listed
         self.batched = is_batched(scorer)
         self.columns = scorer_columns(scorer, self.params)
         accepted = _parameters(scorer)
@@ -188,8 +203,47 @@ class SafeReward:
     def __call__(
         self, prompts: Sequence[Any] | None, completions: Sequence[Any], **kwargs: Any
     ) -> list[float | None]:
+        if self.tasks is not None:
+            rewards = self._routed(prompts, completions, kwargs)
+        else:
+            rewards = self._score(prompts, completions, kwargs)
+        log_metric = kwargs.get("log_metric")
+        if callable(log_metric) and isinstance(kwargs.get("task"), list):
+            for task, value in task_means(kwargs["task"], rewards).items():
+                log_metric(f"tasks/{task}/{self.name}/mean", value)
+        return rewards
+
+    def _routed(
+        self, prompts: Sequence[Any] | None, completions: Sequence[Any], kwargs: dict[str, Any]
+    ) -> list[float | None]:
+        """Score the rows of this reward's tasks; the other rows get None (not this reward's business)."""
+        if not isinstance(kwargs.get("task"), list):
+            raise KeyError(
+                f"reward {self.name!r} scores tasks {self.tasks} only, but the batch has no `task` column; "
+                "use data_component=mixture (rows keep their task) or remove the entry's `tasks`"
+            )
+        chosen = [i for i, task in enumerate(kwargs["task"]) if task in self.tasks]
+        rewards: list[float | None] = [None] * len(completions)
+        if not chosen:
+            return rewards
+        n = len(completions)
+
+        def pick(values: Any) -> Any:
+            return [values[i] for i in chosen] if isinstance(values, list) and len(values) == n else values
+
+        subset = {key: pick(value) for key, value in kwargs.items()}
+        scored = self._score(
+            pick(list(prompts)) if prompts is not None else None, pick(list(completions)), subset
+        )
+        for i, value in zip(chosen, scored, strict=True):
+            rewards[i] = value
+        return rewards
+
+    def _score(
+        self, prompts: Sequence[Any] | None, completions: Sequence[Any], kwargs: dict[str, Any]
+    ) -> list[float | None]:
         missing = [c for c in self.columns if c not in kwargs]
-        if missing:
+        if missing:  # (a routed reward with none of its rows in the batch is never asked)
             available = sorted(k for k in kwargs if k not in TRL_EXTRAS)
             raise KeyError(
                 f"reward {self.name!r} needs dataset column(s) {missing}; the batch has {available}"

@@ -1,8 +1,10 @@
-"""The reward component: a list of ``{_target_, weight, params, name, on_error, timeout}`` entries.
+"""The reward component: a list of ``{_target_, weight, params, name, on_error, timeout, tasks}`` entries.
 
 Each entry's ``_target_`` is a scorer (see :mod:`rlvr.rewards.adapter` for the convention), ``params`` its
 keyword arguments, ``name`` the metric name (default: the function's name), ``on_error`` and ``timeout``
-its safety settings (default: the set's). The :class:`RewardSet` wraps each into a
+its safety settings (default: the set's), ``tasks`` the tasks whose rows it scores (several tasks in one
+run, :mod:`rlvr.data.mixture`; default: every row). With ``tasks``, the evaluation judge is routed too:
+each row is judged by the correctness reward of its own task. The :class:`RewardSet` wraps each into a
 :class:`~rlvr.rewards.adapter.SafeReward` (TRL's signature) and carries the weights, which the trainer
 passes on as ``GRPOConfig.reward_weights``. Validation (:meth:`RewardSet.config_issues`) checks params
 against each scorer's signature, its ``Literal`` annotations and its optional ``param_issues`` rules.
@@ -53,6 +55,7 @@ class RewardSet:
                 n,
                 e.get("on_error") or on_error,
                 e["timeout"] if e.get("timeout") is not None else timeout,
+                e.get("tasks"),
             )
             for s, e, n in zip(scorers, entries, self.names, strict=True)
         ]
@@ -63,8 +66,26 @@ class RewardSet:
         return {f.name: f.errors for f in self.functions}
 
     def judge(self) -> Judge | None:
-        """Correctness for evaluation: the first ``@correctness`` reward at its maximum."""
-        return correctness_judge(self.functions)
+        """Correctness for evaluation: the first ``@correctness`` reward at its maximum — per task when
+        entries name their ``tasks`` (a row is judged by the first correctness reward that scores its task)."""
+        if not any(f.tasks for f in self.functions):
+            return correctness_judge(self.functions)
+        tasks = list(dict.fromkeys(t for f in self.functions for t in f.tasks or []))
+        routed = {
+            t: correctness_judge([f for f in self.functions if not f.tasks or t in f.tasks]) for t in tasks
+        }
+        by_task = {t: j for t, j in routed.items() if j is not None}
+        default = correctness_judge([f for f in self.functions if not f.tasks])
+        shown = default or next(iter(by_task.values()), None)
+        if shown is None:
+            return None
+
+        def is_correct(completion: str, row: dict[str, Any]) -> bool:
+            judge = by_task.get(row.get("task")) or default
+            return judge is not None and judge.is_correct(completion, row)
+
+        name = "per task: " + "; ".join(f"{t}: {j.name}" for t, j in by_task.items())
+        return Judge(name, is_correct, shown.extract, by_task=by_task)
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
@@ -110,7 +131,7 @@ class RewardSet:
         return issues
 
 
-_ENTRY_KEYS = ("_target_", "weight", "params", "name", "on_error", "timeout")
+_ENTRY_KEYS = ("_target_", "weight", "params", "name", "on_error", "timeout", "tasks")
 
 
 def _safety_issues(key: str, node: dict[str, Any]) -> list[ConfigIssue]:
@@ -160,6 +181,15 @@ def _entry_issues(key: str, entry: Any) -> list[ConfigIssue]:
             ConfigIssue(f"{key}.weight", entry["weight"], "weight must be a number", "e.g. weight: 1.0")
         )
     issues += _safety_issues(key, entry)
+    tasks = entry.get("tasks")
+    if tasks is not None and (
+        not isinstance(tasks, list) or not tasks or not all(isinstance(t, str) and t for t in tasks)
+    ):
+        issues.append(
+            ConfigIssue(
+                f"{key}.tasks", tasks, "tasks must be a non-empty list of task names", "e.g. tasks: [finqa]"
+            )
+        )
     if "_target_" not in entry:
         return issues + [
             ConfigIssue(

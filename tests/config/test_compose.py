@@ -27,7 +27,12 @@ def _options(group: str) -> list[str]:
 
 def _skip_without_reasoning_gym(cfg: DictConfig) -> None:
     """Validation checks that reasoning-gym data has its library, which is an optional extra."""
-    if str(cfg.data.get("_target_", "")).endswith(".ReasoningGymData"):
+    tasks = cfg.data.get("tasks") or {}  # a mixture's tasks count too
+    targets = [
+        cfg.data.get("_target_", ""),
+        *[(t.get("data") or {}).get("_target_", "") for t in tasks.values()],
+    ]
+    if any(str(target).endswith(".ReasoningGymData") for target in targets):
         pytest.importorskip(
             "reasoning_gym", reason="needs the optional reasoning-gym extra: pip install -e '.[reasoning]'"
         )
