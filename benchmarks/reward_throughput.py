@@ -10,9 +10,10 @@ prompts=<prompt>``), built with :func:`rlvr.config.build.build` and applied with
 and writing JSONL aside). The completions are synthetic but shaped like model output: a few lines of
 worked arithmetic or LaTeX, then a final answer written the way models write it (the requested format,
 "The answer is …", an unrequested ``\\boxed{}``, a bare last number, a hedge, a wrong answer), from a
-fixed seed, so two checkouts see the same inputs. One line per preset goes to stdout:
-``<preset> <completions/s> <mean reward> <seconds>``; ``--json`` adds a JSON object per line instead.
-The figures are for comparing two checkouts on one machine, not absolute targets.
+fixed seed, so two checkouts see the same inputs. One line per preset goes to stdout: completions per
+second of wall time and per CPU-second of this process (steadier on a shared machine), the mean
+reward and the seconds taken; ``--json`` prints a JSON object per preset instead. The figures are for
+comparing two checkouts on one machine, not absolute targets.
 """
 
 from __future__ import annotations
@@ -182,16 +183,17 @@ def measure(root: Path, preset: str, n: int, seed: int = 0) -> dict[str, Any]:
     strategies = first_strategies(rewards.functions)
     records = synthetic_records(preset, n, seed)
     score_records(rewards, records[:_CHUNK], strategies)  # warm-up: lazy imports, compiled patterns
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     rows: list[dict[str, Any]] = []
     for start in range(0, len(records), _CHUNK):
         rows += score_records(rewards, records[start : start + _CHUNK], strategies)
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     scored = [row["reward"] for row in rows if row["reward"] is not None]
     return {
         "preset": preset,
         "completions": len(rows),
         "completions_per_s": len(rows) / seconds,
+        "completions_per_cpu_s": len(rows) / cpu_seconds if cpu_seconds > 0 else None,
         "mean_reward": sum(scored) / len(scored) if scored else None,
         "seconds": seconds,
     }
@@ -220,9 +222,11 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(result), flush=True)
         else:
             mean = "n/a" if result["mean_reward"] is None else f"{result['mean_reward']:.4f}"
+            cpu = result["completions_per_cpu_s"] or float("nan")
             print(
-                f"{preset:<14} {result['completions_per_s']:>10.1f} completions/s  "
-                f"mean reward {mean}  ({result['completions']} in {result['seconds']:.2f} s)",
+                f"{preset:<14} {result['completions_per_s']:>10.1f} completions/s "
+                f"({cpu:.1f} per CPU-second)  mean reward {mean}  "
+                f"({result['completions']} in {result['seconds']:.2f} s)",
                 flush=True,
             )
     return 0

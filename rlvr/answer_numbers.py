@@ -96,7 +96,10 @@ _TAIL_RE = re.compile(
 
 def normalise(text: str) -> str:
     """Unicode minus → ``-``, LaTeX wrappers unwrapped, ``\\frac{a}{b}`` → ``a/b``, typeset spaces removed."""
-    cleaned = _DIGIT_GROUP_RE.sub(",", text.translate(MINUS_SIGNS))
+    cleaned = text if text.isascii() else text.translate(MINUS_SIGNS)
+    if "\\" not in cleaned and "{" not in cleaned:  # plain prose, most spans: nothing LaTeX to undo
+        return _DIGIT_SPACE_RE.sub("", cleaned) if _has_typeset_space(cleaned) else cleaned
+    cleaned = _DIGIT_GROUP_RE.sub(",", cleaned)
     for old, new in _LITERALS:
         cleaned = cleaned.replace(old, new)
     cleaned = _DELIMITERS_RE.sub("", _DEGREE_RE.sub("", cleaned))
@@ -108,7 +111,12 @@ def normalise(text: str) -> str:
             break
         previous = cleaned
         cleaned = _FRAC_RE.sub(_fraction, _WRAPPER_RE.sub(r"\1", cleaned))
-    return _DIGIT_SPACE_RE.sub("", _GLUED_COMMAND_RE.sub(r"\1 ", cleaned))
+    cleaned = _GLUED_COMMAND_RE.sub(r"\1 ", cleaned)
+    return _DIGIT_SPACE_RE.sub("", cleaned) if _has_typeset_space(cleaned) else cleaned
+
+
+def _has_typeset_space(text: str) -> bool:
+    return "\u2009" in text or "\u202f" in text or "\u00a0" in text
 
 
 def _mixed(match: re.Match[str]) -> str:
@@ -233,34 +241,29 @@ def _result_of(text: str, after: int) -> re.Match[str] | None:
 
 def reading_of(match: re.Match[str], text: str) -> NumberReading | None:
     """The :class:`NumberReading` of a number token matched in normalised ``text``; None if not finite."""
+    sign, sign2, number, power, denominator, exp, percent = match.group(
+        "sign", "sign2", "num", "pow", "den", "exp", "percent"
+    )
+    mantissa, _, exponent = number.lower().partition("e")
+    if any(e and len(e.lstrip("+-")) > 4 for e in (exponent, power, exp)):  # int() refuses absurd runs
+        return None
     try:
-        value = _value(match)
-    except (OverflowError, ZeroDivisionError):  # 10^{999}, 0^{-1}: not a usable answer
+        value = float(number.replace(",", ""))
+        if power:
+            value **= int(power)
+        if denominator:
+            value /= float(denominator.replace(",", ""))
+        if exp:
+            value *= 10.0 ** int(exp)
+    except (OverflowError, ZeroDivisionError):  # 10^{999}, 1/0, 0^{-1}: not a usable answer
         return None
-    if value is None or not math.isfinite(value):
+    if not math.isfinite(value):
         return None
-    mantissa, _, exponent = match.group("num").lower().partition("e")
-    shift = int(exponent or 0) + int(match.group("exp") or 0)
-    decimals = max(0, (len(mantissa.split(".")[1]) if "." in mantissa else 0) - shift)
-    return NumberReading(value, decimals, bool(match.group("percent")), match.end(), text)
-
-
-def _value(match: re.Match[str]) -> float | None:
-    exponents = (match.group("num").lower().partition("e")[2], match.group("pow"), match.group("exp"))
-    if any(e and len(e.lstrip("+-")) > 4 for e in exponents):  # int() refuses absurd digit runs
-        return None
-    value = float(match.group("num").replace(",", ""))
-    if match.group("pow"):
-        value **= int(match.group("pow"))
-    if match.group("den"):
-        denominator = float(match.group("den").replace(",", ""))
-        if denominator == 0:
-            return None
-        value /= denominator
-    if match.group("exp"):
-        value *= 10.0 ** int(match.group("exp"))
-    negative = (match.group("sign") == "-") != (match.group("sign2") == "-")
-    return -value if negative else value
+    if (sign == "-") != (sign2 == "-"):
+        value = -value
+    written = len(mantissa) - mantissa.index(".") - 1 if "." in mantissa else 0
+    decimals = max(0, written - int(exponent or 0) - int(exp or 0))
+    return NumberReading(value, decimals, bool(percent), match.end(), text)
 
 
 def parse_number(text: str | float | None) -> float | None:
@@ -280,7 +283,8 @@ def allowed_error(gold: float, absolute: float, relative: float, decimals: int) 
     """``max(absolute, relative * |gold|)``, with the relative part capped at half a unit of ``decimals``
     (the coarser precision of the two numbers as written): a tolerance meant for rounding noise must
     not accept a different value at the precision both sides state (``2014`` for gold ``2012``)."""
-    return max(absolute, min(relative * abs(gold), 0.5 * 10.0**-decimals))
+    half_unit = 0.5 * 10.0**-decimals * (1 + 1e-9)  # inclusive: 0.3732 is 0.37325 rounded (to even)
+    return max(absolute, min(relative * abs(gold), half_unit))
 
 
 def readings_match(predicted: NumberReading | None, gold: NumberReading | None, tolerance: float) -> bool:

@@ -50,8 +50,8 @@ def joined(spans: Sequence[str]) -> str | None:
 
 def trailing_group(text: str, occurrences: Sequence[Occurrence]) -> str | None:
     """The last occurrence joined with the ones before it that only list connectors separate from it."""
-    if not occurrences:
-        return None
+    if len(occurrences) < 2:  # the common case: one answer, or none
+        return (occurrences[0][2].strip() or None) if occurrences else None
     first = len(occurrences) - 1
     while first > 0 and len(occurrences) - first < MAX_GROUP:
         gap_start, gap_end = occurrences[first - 1][1], occurrences[first][0]

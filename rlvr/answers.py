@@ -84,11 +84,16 @@ _ANSWER_MARK = r"\b(?:(?:the\s+)?final\s+answer|the\s+answer)\s*(?:is\b|:|=)|\ba
 _ANSWER_IS_RE = re.compile(rf"(?:{_ANSWER_MARK})\s*([^\n]*?)(?=\s*(?:{_ANSWER_MARK})|\n|\Z)", re.I)
 # A number right after another one and a list connector ends a list: "5 or 6", "[0,1)", "5, 6".
 _LIST_BEFORE_RE = re.compile(r"[0-9%)$](?:\s*(?:,|;|\bor\b|\band\b)\s*|\s+)$")
+# How far before its last run of digits a number token may start ("- $ 12.5 / 4", "1.5 × 10^{12}").
+_TOKEN_REACH = 64
 _SCALE_AFTER_RE = re.compile(r"\s*(?:thousand|million|billion|trillion|bn|mn)s?\b", re.I)
 
 
-def _grouped(regex: re.Pattern[str]) -> Callable[[str], str | None]:
+def _grouped(regex: re.Pattern[str], *markers: str) -> Callable[[str], str | None]:
+    # A text without any marker is skipped before the regex scans it (most completions, cheaply).
     def find(text: str) -> str | None:
+        if markers and not any(marker in text for marker in markers):
+            return None
         return trailing_group(text, [(m.start(), m.end(), m.group(1)) for m in regex.finditer(text)])
 
     return find
@@ -96,8 +101,14 @@ def _grouped(regex: re.Pattern[str]) -> Callable[[str], str | None]:
 
 def _last_number(text: str) -> str | None:
     cleaned = normalise(text)
+    last_digit = max(map(cleaned.rfind, "0123456789"))
+    if last_digit < 0:
+        return None
+    run = last_digit  # the last number starts shortly before its last run of digits: scan that tail only
+    while run > 0 and cleaned[run - 1] in "0123456789,.":
+        run -= 1
     last = None
-    for last in NUMBER_TOKEN_RE.finditer(cleaned):  # noqa: B007 - only the last one is wanted
+    for last in NUMBER_TOKEN_RE.finditer(cleaned, max(0, run - _TOKEN_REACH)):  # noqa: B007
         pass
     token = token_at(cleaned, last) if last else None
     if token is None:
@@ -138,7 +149,7 @@ STRATEGIES: dict[str, Callable[[str], str | None]] = {
     "hash": _grouped(_HASH_RE),
     "boxed": final_boxes,
     "answer_tag": final_answer_tags,
-    "answer_is": _grouped(_ANSWER_IS_RE),
+    "answer_is": _grouped(_ANSWER_IS_RE, "nswer", "NSWER"),
     "last_math": last_math_span,
     "last_number": _last_number,
 }
@@ -167,7 +178,8 @@ def extract_answer(text: str | None, strategies: Sequence[str] | str = DEFAULT_S
         )
     if not text:
         return None
-    text = str(text).translate(MINUS_SIGNS)
+    text = str(text)
+    text = text if text.isascii() else text.translate(MINUS_SIGNS)
     for name in dict.fromkeys(names):  # a strategy listed twice (the asked format again) runs once
         found = STRATEGIES[name](text)
         if found:
