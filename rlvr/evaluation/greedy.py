@@ -187,6 +187,7 @@ class GreedyAccuracy:
         return drawn
 
     def _judged(self, text: str, length: int, row: dict[str, Any], judge: Judge) -> dict[str, Any]:
+        judge = judge.for_row(row)  # several tasks: the row's own task judge reads and decides
         return {
             "extracted": judge.extract(text),
             "correct": bool(judge.is_correct(text, row)),
