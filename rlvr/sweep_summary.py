@@ -6,7 +6,9 @@
 A Hydra callback (``hydra.callbacks.sweep_summary`` in ``conf/config.yaml``), so it runs with any launcher
 that returns to the process that started the sweep. It only reads what each job left in its run dir
 (``.hydra/overrides.yaml``, ``status.json``, ``eval_report.json``, ``metrics.jsonl``): a job that died
-before writing them is listed as ``no result``.
+before writing them is listed as ``no result``. A sweep over seeds (``-m seed=1,2,3 …``) also gets each
+configuration's mean and interval over its seeds and a paired comparison on matched seeds
+(:mod:`rlvr.sweep_seeds`), in ``sweep_summary.md`` and ``sweep_seeds.json``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from omegaconf import DictConfig
 
 from rlvr.console import say
 from rlvr.run_dir import RunDir
+from rlvr.sweep_seeds import seed_markdown, seed_statistics
 
 COLUMNS = (
     "job",
@@ -47,7 +50,8 @@ def job_row(job_dir: Path) -> dict[str, Any]:
         "overrides": " ".join(o for o in overrides or [] if not o.startswith("hydra.")),
         "status": status.get("status"),
         "accuracy_before": (report.get("before") or {}).get("accuracy"),
-        "accuracy_after": (report.get("after") or {}).get("accuracy"),
+        # after training; for a mode=eval job, its accuracy
+        "accuracy_after": (report.get("after") or report.get("eval") or {}).get("accuracy"),
         "final_reward": _last_reward(job_dir / "metrics.jsonl"),
         "seconds": status.get("seconds"),
         "error": status.get("error", ""),
@@ -66,7 +70,10 @@ def summarise(sweep_dir: Path) -> list[dict[str, Any]]:
     writer.writerows(rows)
     out = RunDir(sweep_dir)
     out.write_text("sweep_summary.csv", text.getvalue())
-    out.write_text("sweep_summary.md", markdown(rows))
+    stats = seed_statistics(rows)
+    out.write_text("sweep_summary.md", markdown(rows) + (seed_markdown(stats) if stats else ""))
+    if stats:
+        out.write_json("sweep_seeds.json", stats)
     return rows
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rlvr.config.errors import ConfigIssue
-from rlvr.data.difficulty import difficulty_issues
+from rlvr.data.difficulty import PASS_RATE_COLUMN, difficulty_issues
 from rlvr.prompts import prompt_token_length
 
 BAD_ROW = ("error", "skip")
@@ -44,6 +44,7 @@ class RowPolicy:
             "online": self.curriculum_online,
             "retire_after": self.retire_after,
             "revisit_after": self.revisit_after,
+            "pass_rate_column": PASS_RATE_COLUMN,
         }
 
 

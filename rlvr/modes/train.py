@@ -35,6 +35,7 @@ from rlvr.modes.sweep import sweep_run_names
 from rlvr.observers.callback import observer_callback, quiet_trainer
 from rlvr.observers.silent import for_rank
 from rlvr.run_dir import RunDir
+from rlvr.training.curriculum import attach_curriculum
 
 NO_EVAL_ROWS = (
     "no eval rows, so no accuracy is reported: set data.eval_path, data.eval_split or data.eval_holdout"
@@ -73,15 +74,21 @@ def memory_estimate(cfg: DictConfig, model_component: ModelComponent) -> dict[st
     import torch
     from omegaconf import OmegaConf
 
+    from rlvr.models.checks import context_warnings
     from rlvr.models.memory import GIB, estimate_memory, fit_problem, format_estimate, plan_from_settings
 
     cuda = torch.cuda.is_available()
     settings = [OmegaConf.to_container(cfg[node], resolve=True) for node in ("model", "train")]
     try:
-        estimate = estimate_memory(model_component.load_config(), plan_from_settings(*settings, cuda))
+        config = model_component.load_config()
+        estimate = estimate_memory(config, plan_from_settings(*settings, cuda))
     except (OSError, ValueError, AttributeError, TypeError) as err:
         warn(f"memory estimate skipped: {str(err).splitlines()[0]}")
         return {}
+    lengths = {"train.max_completion_length": cfg.train.get("max_completion_length")}
+    lengths["eval.max_new_tokens"] = cfg.eval.get("max_new_tokens") if cfg.eval.get("enabled") else None
+    for message in context_warnings(config, lengths):
+        warn(message)
     say(format_estimate(estimate))
     if cuda:
         free, total = torch.cuda.mem_get_info()
@@ -124,6 +131,7 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
             format_check(parts.rewards),
             lambda path: save_policy(trainer, parts.policy.tokenizer, run_dir, path),
         )
+        set_phase("building the trainer")
         trainer = parts.loop.build_trainer(
             parts.policy.model,
             parts.policy.tokenizer,
@@ -133,9 +141,13 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
             output_dir=run_dir.file("checkpoints"),
             peft_config=parts.policy.peft_config,
             callbacks=[observer_callback(parts.observer), *([periodic] if periodic else [])],
-            prompt_tokens=parts.data.info.get("splits", {}).get("train", {}).get("prompt_tokens", {}).get("max"),
+            prompt_tokens=parts.data.info.get("splits", {})
+            .get("train", {})
+            .get("prompt_tokens", {})
+            .get("max"),
         )
         quiet_trainer(trainer)
+        attach_curriculum(trainer, parts.data.info.get("curriculum"), parts.rewards.functions)
         _warn_without_eval_rows(parts, report)
         if parts.evaluator.before_training:
             set_phase("the evaluation before training")

@@ -74,6 +74,7 @@ def test_without_a_band_every_row_stays_with_its_rate(tmp_path: Path) -> None:
         "online": False,
         "retire_after": None,
         "revisit_after": 50,
+        "pass_rate_column": PASS_RATE_COLUMN,
     }
 
 
