@@ -187,3 +187,20 @@ def test_resuming_mid_curriculum_continues_it_exactly(tiny_model_dir: Path, tmp_
     )
     with pytest.raises(ConfigError, match=f"has no {STATE_FILE}"):
         loop.train(again)
+
+
+def test_the_train_mode_hands_the_data_keys_to_the_trainer(tiny_model_dir: Path, tmp_path: Path) -> None:
+    """``data.curriculum_online=true`` on the command line reaches the trainer through the data report."""
+    from rlvr.modes import run
+    from rlvr.run_dir import RunDir
+    from tests.modes.test_train import tiny_run_config
+
+    cfg = tiny_run_config(
+        tiny_model_dir, "data.curriculum_online=true", "data.retire_after=1", "eval.enabled=false"
+    )
+    report = run(cfg, RunDir(tmp_path))
+    assert report["data"]["curriculum"]["online"] is True
+    steps = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
+    steps = [s for s in steps if s["kind"] == "train" and "loss" in s]
+    counts = [s["curriculum/ready"] + s["curriculum/retired"] + s["curriculum/waiting"] for s in steps]
+    assert counts == [32.0, 32.0]  # the curriculum holds the bundled file's 32 training rows
