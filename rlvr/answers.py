@@ -105,7 +105,8 @@ def _last_number(text: str) -> str | None:
     if last_digit < 0:
         return None
     run = last_digit  # the last number starts shortly before its last run of digits: scan that tail only
-    while run > 0 and cleaned[run - 1] in "0123456789,.":
+    floor = max(0, last_digit - _TOKEN_REACH)  # a megabyte of "1,1,1…" is not walked back in Python
+    while run > floor and cleaned[run - 1] in "0123456789,.":
         run -= 1
     last = None
     for last in NUMBER_TOKEN_RE.finditer(cleaned, max(0, run - _TOKEN_REACH)):  # noqa: B007
