@@ -127,3 +127,37 @@ def test_torchrun_with_an_explicit_run_dir(tmp_path: Path, tiny_model_dir: Path)
     assert sorted(ranks) == [0, 1] and ranks[0] == ranks[1], result.stderr[-3000:]
     assert not (tmp_path / "outputs").exists()  # rank 1 did not refuse rank 0's dir, nor pick its own
     assert_one_run_written_by_rank_0(run_dir)
+
+
+@pytest.mark.slow
+def test_two_ranks_stay_in_step_with_dynamic_sampling_and_packing(
+    tmp_path: Path, tiny_model_dir: Path
+) -> None:
+    """Dynamic sampling decides its refill rounds across ranks (a rank that has enough groups still
+    generates while another refills), so every collective lines up and both ranks end each step with the
+    same rows; packed forwards on both."""
+    torchrun = shutil.which("torchrun", path=str(Path(sys.executable).parent)) or "torchrun"
+    run_dir = tmp_path / "run"
+    result, _ = launch(
+        tmp_path,
+        tiny_model_dir,
+        torchrun,
+        "--nproc_per_node",
+        "2",
+        "--master_port",
+        free_port(),
+        extra=(
+            f"hydra.run.dir={run_dir}",
+            "train.dynamic_sampling.enabled=true",
+            "train.dynamic_sampling.max_rounds=2",
+            "train.packing=padding_free",
+        ),
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    ranks = rank_lines(result.stderr)
+    assert sorted(ranks) == [0, 1] and ranks[0] == ranks[1] and ranks[0][0] == 2, result.stderr[-3000:]
+    rows = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
+    steps = [r for r in rows if r["kind"] == "train" and "loss" in r]
+    assert [r["step"] for r in steps] == [1, 2]
+    assert all("sampling/rounds" in r and "train/tokens_forwarded" in r for r in steps)
+    assert all(r["train/pad_fraction"] == 0 for r in steps)  # padding-free: no pad token forwarded
