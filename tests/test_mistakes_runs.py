@@ -74,6 +74,37 @@ CONFIG_LINES = [
         ["eval.batch_size=0"],
         "eval.batch_size=0: must be at least 1 (rows generated together). Fix: e.g. eval.batch_size=32",
     ),
+    (
+        "logging every 0 steps",
+        ["train.logging_steps=0"],
+        "train.logging_steps=0: the trainer logs every logging_steps steps (a fraction below 1: of max_steps), "
+        "so it must be > 0. Fix: e.g. train.logging_steps=1",
+    ),
+    (
+        "two ways to size the generation batch",
+        ["train.steps_per_generation=2", "train.generation_batch_size=8"],
+        "train.generation_batch_size=8: cannot be set together with train.steps_per_generation (2): each one "
+        "fixes the generation batch. Fix: set only one of them (the other null)",
+    ),
+    (
+        "negative eval holdout",
+        ["data.eval_holdout=-1"],
+        "data.eval_holdout=-1: must be 0 (no held-out rows) or more. Fix: e.g. data.eval_holdout=100, or 0 to "
+        "keep every row for training",
+    ),
+    (
+        "no training rows asked for",
+        ["data.max_train_samples=0"],
+        "data.max_train_samples=0: must be at least 1, or null for every row. Fix: e.g. "
+        "data.max_train_samples=1000, or data.max_train_samples=null",
+    ),
+    (
+        "chat template that is not Jinja",
+        ["model.chat_template='{% if x %}unclosed'"],
+        "model.chat_template='{% if x %}unclosed': not a valid Jinja template (line 1: Unexpected end of "
+        "template. Jinja was looking for the following tags: 'elif' or 'else' or 'endif'. The innermost block "
+        "that needs to be closed is 'if'). Fix: fix the template, or remove the key to use the tokenizer's own",
+    ),
 ]
 
 
@@ -102,6 +133,42 @@ def tiny_args(model_dir: Path, run_dir: Path, *extra: str) -> list[str]:
             *extra,
         ]
     )
+
+
+# (mistake, extra arguments of the one-step tiny run, exit status, the whole line)
+RUNTIME_LINES = [
+    (
+        "LoRA target the model lacks",
+        ["model.lora.enabled=true", "model.lora.target_modules=[nope_proj]"],
+        2,
+        "rlvr: model.lora.target_modules=['nope_proj']: the model has no module named nope_proj (its linear "
+        "layers: down_proj, gate_proj, k_proj, lm_head, o_proj, q_proj, up_proj, v_proj). Fix: choose from "
+        "those, or use model.lora.target_modules=all-linear",
+    ),
+    (
+        "answers longer than the model's context",
+        ["eval.max_new_tokens=1500", "eval.max_samples=1"],
+        0,
+        "rlvr: warning: eval.max_new_tokens=1500 is beyond the model's context of 1024 tokens "
+        "(max_position_embeddings): generation degrades or fails past it. Fix: e.g. eval.max_new_tokens=512",
+    ),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("mistake", "extra", "code", "line"), RUNTIME_LINES, ids=[c[0] for c in RUNTIME_LINES]
+)
+def test_runtime_mistake_line(
+    mistake: str, extra: list[str], code: int, line: str, tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    run_dir = tmp_path / "run"
+    result = run_until(tiny_args(tiny_model_dir, run_dir, *extra), None)
+    output = result.stdout + result.stderr
+    assert result.returncode == code, output[-3000:]
+    assert line in output.splitlines() and "Traceback" not in output, output[-3000:]
+    status = json.loads((run_dir / "status.json").read_text())
+    assert (status["status"], status["exit_code"]) == ("ok" if code == 0 else "failed", code)
 
 
 def run_until(args: list[str], send: signal.Signals | None) -> subprocess.CompletedProcess:
@@ -164,7 +231,8 @@ TESTED_ELSEWHERE = {
 
 def catalogued() -> list[str]:
     """The names of this file's cases (CONFIGURATION_GUIDE.md's table lists each)."""
-    return [c[0] for c in CONFIG_LINES] + [e[0] for e in ENDINGS] + list(TESTED_ELSEWHERE)
+    cases = [*CONFIG_LINES, *RUNTIME_LINES, *ENDINGS]
+    return [c[0] for c in cases] + list(TESTED_ELSEWHERE)
 
 
 def test_the_cases_tested_elsewhere_exist() -> None:

@@ -35,6 +35,11 @@ RANGES: dict[str, tuple[Callable[[Any], bool], str, str]] = {
     ),
     "top_p": (lambda v: 0 < v <= 1, "nucleus sampling needs 0 < top_p <= 1", "e.g. {key}=1.0 (no cut)"),
     "beta": (lambda v: v >= 0, "the KL coefficient cannot be negative", "use {key}=0.0 (no KL) or above"),
+    "logging_steps": (
+        lambda v: v > 0,
+        "the trainer logs every logging_steps steps (a fraction below 1: of max_steps), so it must be > 0",
+        "e.g. {key}=1",
+    ),
     "warmup_steps": (
         lambda v: v >= 0,
         "warmup cannot be negative (a step count, or a fraction of max_steps below 1)",
@@ -60,4 +65,19 @@ def train_value_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]
                 issue = ConfigIssue(key, value, rule, fix.format(key=key))
         if issue:
             issues.append(issue)
-    return issues
+    return issues + exclusive_issues(prefix, kwargs)
+
+
+def exclusive_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
+    """Fields TRL refuses together, after the model has loaded: say so before."""
+    if kwargs.get("steps_per_generation") is None or kwargs.get("generation_batch_size") is None:
+        return []
+    return [
+        ConfigIssue(
+            f"{prefix}.generation_batch_size",
+            kwargs["generation_batch_size"],
+            f"cannot be set together with {prefix}.steps_per_generation "
+            f"({kwargs['steps_per_generation']}): each one fixes the generation batch",
+            "set only one of them (the other null)",
+        )
+    ]

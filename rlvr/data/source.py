@@ -130,7 +130,7 @@ def source_config_issues(prefix: str, kwargs: dict[str, Any], task: type) -> lis
         for key, value in kwargs.items()
         if key not in own and key not in SOURCE_KEYS
     ]
-    issues += path_issues(prefix, kwargs) + policy_issues(prefix, kwargs)
+    issues += path_issues(prefix, kwargs) + policy_issues(prefix, kwargs) + size_issues(prefix, kwargs)
     if not kwargs.get("path") and not kwargs.get("hub_id"):
         issues.append(
             ConfigIssue(
@@ -140,6 +140,34 @@ def source_config_issues(prefix: str, kwargs: dict[str, Any], task: type) -> lis
                 f"set {prefix}.path=<file> or {prefix}.hub_id=<hub dataset>",
             )
         )
+    return issues
+
+
+def size_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
+    """Row counts: a holdout below 0 crashed the carving, a sample cap below 1 left no rows (and the
+    error then blamed the data file)."""
+    issues = []
+    holdout = kwargs.get("eval_holdout")
+    if isinstance(holdout, int) and not isinstance(holdout, bool) and holdout < 0:
+        issues.append(
+            ConfigIssue(
+                f"{prefix}.eval_holdout",
+                holdout,
+                "must be 0 (no held-out rows) or more",
+                f"e.g. {prefix}.eval_holdout=100, or 0 to keep every row for training",
+            )
+        )
+    for key in ("max_train_samples", "max_eval_samples"):
+        value = kwargs.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and value < 1:
+            issues.append(
+                ConfigIssue(
+                    f"{prefix}.{key}",
+                    value,
+                    "must be at least 1, or null for every row",
+                    f"e.g. {prefix}.{key}=1000, or {prefix}.{key}=null",
+                )
+            )
     return issues
 
 

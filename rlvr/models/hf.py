@@ -14,6 +14,7 @@ from rlvr.config.errors import ConfigIssue
 from rlvr.errors import ModelError
 from rlvr.interfaces import LoadedModel
 from rlvr.models.attention_mask import guard_empty_attention_rows
+from rlvr.models.checks import chat_template_issues, check_lora_targets
 from rlvr.models.quantization import quantization_kwargs
 from rlvr.paths import is_package_path, missing_path_problem, resolve_path
 
@@ -138,6 +139,8 @@ class HFModel:
                     torch,
                 )
             )
+        if self.lora.get("enabled"):  # a missing target module would fail only after the weights load
+            check_lora_targets(self.load_config(), self.lora["target_modules"])
         try:
             model = AutoModelForCausalLM.from_pretrained(name, **kwargs)
         except OSError as err:
@@ -206,6 +209,8 @@ class HFModel:
         if is_file and (problem := missing_path_problem(template)):
             fix = "point it at an existing .jinja file, or give the template text itself"
             issues.append(ConfigIssue(f"{prefix}.chat_template", template, problem, fix))
+        elif isinstance(template, str) and template:
+            issues += chat_template_issues(f"{prefix}.chat_template", read_chat_template(template))
         return issues + save_merged_issues(prefix, kwargs, lora)
 
 
