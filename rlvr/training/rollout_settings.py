@@ -8,7 +8,7 @@
 and TRL's path is the reference. With ``model_component=unsloth`` (Unsloth imported in this process) the
 same holds — the engine builds its inference copy from transformers' unpatched classes
 (:mod:`rlvr.rollout.unpatched`), and on an H200 it made a GRPO step of the 0.40B benchmark shape 2× faster
-than Unsloth's own generation (benchmarks/README.md, fifth GPU session) — except when the model carries
+than Unsloth's own generation (benchmarks/README.md) — except when the model carries
 Unsloth's vLLM engine (``model.fast_inference=true``): then ``auto`` is ``trl``, which Unsloth routes to
 that engine. ``vllm`` (TRL's vLLM path) is refused under Unsloth: ``model.fast_inference`` is Unsloth's
 way to vLLM.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The bf16 NaN run of issue #12, as filed (SmolLM2-135M-Instruct GGUF, real GSM8K, default LoRA, 28 steps),
 # with the pipeline's defaults of today (fast rollouts, nan_guard=skip); then the same command with TRL's
-# own generation (the backend of the original failure) under benchmarks/nan_hunt.py, which prints where the
+# own generation (the backend of the original failure) under benchmarks/notes/nan_hunt.py, which prints where the
 # first non-finite gradient appears, if any, stopped by SIGTERM after <hunt seconds> (a graceful stop:
 # checkpoint + report). Run dirs go under <work dir>; their metrics and reports are copied to <out dir>.
 #   benchmarks/reliability_gpu.sh <SmolLM2-135M-Instruct.Q4_1.gguf> <gsm8k dir> <hunt seconds> <work dir> <out dir>
@@ -16,7 +16,7 @@ mkdir -p "$out"
 start=$SECONDS; rc=0
 python run_pipeline.py "${issue[@]}" hydra.run.dir="$work/issue28" > "$out/issue28.log" 2>&1 || rc=$?
 echo "issue command exit $rc after $((SECONDS - start)) s"
-rc=0; timeout -s TERM "$hunt_seconds" python benchmarks/nan_hunt.py "${issue[@]}" train.max_steps=200 \
+rc=0; timeout -s TERM "$hunt_seconds" python benchmarks/notes/nan_hunt.py "${issue[@]}" train.max_steps=200 \
   train.rollout.backend=trl eval.enabled=false hydra.run.dir="$work/hunt" > "$out/hunt.log" 2>&1 || rc=$?
 echo "nan_hunt exit $rc"
 for run in issue28 hunt; do

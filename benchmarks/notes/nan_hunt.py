@@ -1,6 +1,6 @@
-"""A whole pipeline run with :class:`benchmarks.nan_locate.NanLocator` attached to the policy.
+"""A whole pipeline run with :class:`benchmarks.notes.nan_locate.NanLocator` attached to the policy.
 
-    NAN_HUNT_FROM_STEP=17 NAN_HUNT_DUMP=<dir> python benchmarks/nan_hunt.py <run_pipeline.py overrides ...>
+    NAN_HUNT_FROM_STEP=17 NAN_HUNT_DUMP=<dir> python benchmarks/notes/nan_hunt.py <run_pipeline.py overrides ...>
 
 Same command line as ``run_pipeline.py``; the trainer the training-loop component builds gets the locator's
 hooks, so the first non-finite value of any step is printed as JSON lines (module, row, position, token,
@@ -30,12 +30,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
-    from benchmarks.nan_locate import NanLocator
+    from benchmarks.notes.nan_locate import NanLocator
     from rlvr.training.grpo import GRPOTrainingLoop
 
     from_step = int(os.environ.get("NAN_HUNT_FROM_STEP", "1"))

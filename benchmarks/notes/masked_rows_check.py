@@ -1,6 +1,6 @@
 """Does an SDPA backward return NaN for query rows with every key masked (left padding)?
 
-    python benchmarks/masked_rows_check.py
+    python benchmarks/notes/masked_rows_check.py
 
 The policy's training forward sees such rows at every left-padded position (see
 ``rlvr/models/attention_mask.py``). For each SDPA backend and a few sequence lengths around the one of the
@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 
 def main() -> None:

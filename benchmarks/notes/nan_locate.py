@@ -1,11 +1,11 @@
 """Locate the first non-finite value of a GRPO step (forward activations, then gradients flowing back).
 
-    python benchmarks/nan_locate.py --tokenizer <dir> --prompts <gsm8k train.jsonl> [--kind fast|trl]
+    python benchmarks/notes/nan_locate.py --tokenizer <dir> --prompts <gsm8k train.jsonl> [--kind fast|trl]
 
 Runs one optimizer step of the random-init benchmark model with :class:`NanLocator` attached and prints
 JSON lines: modules whose forward output or output gradient is non-finite, the module whose backward turns a
 finite gradient into a non-finite one (``origin``), with row, position, token and attention mask there, and
-per-layer peaks of activations and gradients. ``benchmarks/nan_hunt.py`` attaches the same locator to a
+per-layer peaks of activations and gradients. ``benchmarks/notes/nan_hunt.py`` attaches the same locator to a
 whole pipeline run.
 
 Finding (2026-11-29, H200): the random model's NaN came from the benchmark's own model: ``pad_token_id`` was
@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 
 def as_tensor(value: Any) -> Any:

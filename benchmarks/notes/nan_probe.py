@@ -1,7 +1,7 @@
 """Probe for the NaN gradient seen in bf16 GRPO runs: one optimizer step per setting, reporting grad_norm
 and which parameters got non-finite gradients (the first layers named tell where it starts).
 
-    python benchmarks/nan_probe.py --tokenizer <dir> --prompts <gsm8k train.jsonl>
+    python benchmarks/notes/nan_probe.py --tokenizer <dir> --prompts <gsm8k train.jsonl>
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from benchmarks.rollout_gpu import build_model, build_trainer, gsm8k_prompts  # noqa: E402
 
@@ -23,7 +23,7 @@ SETTINGS = {
     "fp32": {"bf16": False},
     "bf16-no-gc": {"gradient_checkpointing": False},
     "bf16-eager-attn": {"attn": "eager"},
-    # TRL's fused LM-head log-prob function, path by path (benchmarks/lmhead_check.py checks it alone)
+    # TRL's fused LM-head log-prob function, path by path (benchmarks/notes/lmhead_check.py checks it alone)
     "bf16-lmhead-torch-tiles": {"patch": {"_use_triton": lambda device: False}},
     "bf16-lmhead-no-out-dtype": {"patch": {"_MM_OUT_DTYPE": False}},
     "bf16-lmhead-fp32": {"cast_lm_head_to_fp32": True},

@@ -1,6 +1,6 @@
 """Check TRL's fused LM-head log-prob function (``trl.kernels.ChunkedLogProbFunction``) against plain logits.
 
-    python benchmarks/lmhead_check.py [--tokens 16384] [--repeat 3]
+    python benchmarks/notes/lmhead_check.py [--tokens 16384] [--repeat 3]
 
 GRPO computes per-token log-probs through this function (Triton tiles on CUDA, torch tiles elsewhere), so a
 wrong or non-finite gradient here reaches every weight. On random bf16 inputs of the benchmark shape
