@@ -39,7 +39,7 @@ class CurriculumMixin:
     """Mix in before ``GRPOTrainer``; inert until :func:`attach_curriculum` gives it a curriculum."""
 
     curriculum: Curriculum | None = None
-    _correctness: tuple[int, float] | None = None  # (reward column, its maximum)
+    _correctness: list[tuple[int, float]] | None = None  # (reward column, its maximum) per correctness reward
     _picked: list[int] | None = None  # the rows of the batch being scored, in gathered order
 
     def _get_train_sampler(self, dataset: Any = None) -> Any:
@@ -70,9 +70,11 @@ class CurriculumMixin:
         rewards = super()._calculate_rewards(inputs, prompts, completions, completion_ids_list)
         if self._picked is None or not self._online() or self._correctness is None:
             return rewards
-        column, best = self._correctness
-        scores = rewards[:, column]
-        solved = (~torch.isnan(scores) & (scores >= best - 1e-9)).float().view(-1, self.num_generations)
+        solved = torch.zeros(rewards.size(0), dtype=torch.bool, device=rewards.device)
+        for column, best in self._correctness:  # several tasks: each row is judged by its own task's reward
+            scores = rewards[:, column]
+            solved |= ~torch.isnan(scores) & (scores >= best - 1e-9)
+        solved = solved.float().view(-1, self.num_generations)
         step = self.state.global_step
         self.curriculum.record(self._picked, solved.mean(dim=1).tolist(), step)
         self._picked = None
@@ -140,21 +142,24 @@ def attach_curriculum(trainer: Any, settings: dict[str, Any] | None, reward_func
     rates = dataset[column] if column in dataset.column_names else [None] * len(dataset)
     trainer.curriculum = Curriculum(chosen, rates, int(trainer.args.seed))
     if chosen.online:
-        trainer._correctness = correctness_column(reward_functions)
+        trainer._correctness = correctness_columns(reward_functions)
 
 
-def correctness_column(functions: list[Any]) -> tuple[int, float]:
-    """(index, best score) of the first reward whose scorer is marked ``@correctness`` (the marker of
-    :mod:`rlvr.rewards.judge`, read here by name: components do not import each other)."""
+def correctness_columns(functions: list[Any]) -> list[tuple[int, float]]:
+    """(index, best score) of every reward whose scorer is marked ``@correctness`` (the marker of
+    :mod:`rlvr.rewards.judge`, read here by name: components do not import each other). A completion is
+    solved when one of them gives it its maximum: with several tasks each row is scored by its own."""
+    found = []
     for index, function in enumerate(functions):
         scorer = getattr(function, "scorer", None)
         name = getattr(scorer, "correctness_max_param", None)
         if name is None:
             continue
         params = getattr(function, "params", {}) or {}
-        return index, float(
-            params[name] if name in params else inspect.signature(scorer).parameters[name].default
-        )
+        best = params[name] if name in params else inspect.signature(scorer).parameters[name].default
+        found.append((index, float(best)))
+    if found:
+        return found
     raise ConfigError(
         "data.curriculum_online=true reads each completion's correctness, and no reward function is a "
         "correctness reward (@correctness, e.g. numeric_correctness). Fix: add one to reward.reward_functions, "

@@ -17,7 +17,7 @@ import pytest
 from rlvr.errors import ConfigError
 from rlvr.rewards import RewardSet
 from rlvr.rewards.judge import correctness
-from rlvr.training.curriculum import STATE_FILE, attach_curriculum, correctness_column
+from rlvr.training.curriculum import STATE_FILE, attach_curriculum, correctness_columns
 from rlvr.training.curriculum_state import Curriculum, CurriculumSettings
 from tests.tiny_grpo import tiny_loop
 
@@ -90,16 +90,17 @@ def test_state_round_trip_continues_the_same_picks() -> None:
         Curriculum(settings, [None] * 4, seed=5).load(one.state())
 
 
-def test_the_correctness_reward_is_found_by_its_marker() -> None:
+def test_the_correctness_rewards_are_found_by_their_marker() -> None:
     rewards = RewardSet(
         [
             {"_target_": "rlvr.rewards.format.format_compliance"},
             {"_target_": "rlvr.rewards.correctness.numeric_correctness", "params": {"correct_reward": 2.0}},
+            {"_target_": "rlvr.rewards.finqa.finqa_correctness"},  # a second task's judge, default maximum
         ]
     )
-    assert correctness_column(rewards.functions) == (1, 2.0)
+    assert correctness_columns(rewards.functions) == [(1, 2.0), (2, 2.0)]
     with pytest.raises(ConfigError, match="no reward function is a correctness reward"):
-        correctness_column(rewards.functions[:1])
+        correctness_columns(rewards.functions[:1])
 
 
 # --- on the tiny trainer ---------------------------------------------------------------------------------
@@ -157,10 +158,30 @@ def test_online_rows_retire_and_wait_as_the_rewards_say(tiny_model_dir: Path, tm
     for row in (3, 6):  # always solved: two visits, then retired for good
         assert len(visits[row]) == 2, visits
     for row in (1, 2, 4, 5, 7, 8):  # never solved: each visit is followed by 2 steps away at least
-        assert all(b - a > 2 for a, b in zip(visits[row], visits[row][1:])), visits
+        assert all(b - a > 2 for a, b in zip(visits[row], visits[row][1:], strict=False)), visits
     assert trainer.curriculum.retired == {2, 5}  # rows 3 and 6, by index
     logged = [e for e in trainer.state.log_history if "curriculum/retired" in e]
     assert logged[-1]["curriculum/retired"] == 2.0 and len(logged) == 8
+
+
+def test_dynamic_samplings_refills_draw_from_the_curriculum(tiny_model_dir: Path, tmp_path: Path) -> None:
+    """Every group of the scripted reward is all right or all wrong, so dynamic sampling drops them all
+    and refills twice per step: each round's rows are the curriculum's next picks, and each is recorded."""
+    SEEN.clear()
+    dynamic = {"enabled": True, "max_rounds": 2}
+    loop, trainer = build(
+        tiny_model_dir,
+        tmp_path,
+        online(retire_after=None, revisit_after=0),
+        max_steps=2,
+        dynamic_sampling=dynamic,
+    )
+    loop.train(trainer)
+    rounds = rows_per_step(SEEN)  # one entry per generation round: 2 steps x 3 rounds
+    assert len(rounds) == 6 and sum(trainer.curriculum.visits) == 12
+    first_epoch = [row for rows in rounds[:4] for row in rows]
+    assert sorted(first_epoch) == list(range(1, 9))  # 8 rows, each once before any twice
+    assert [e["sampling/rounds"] for e in trainer.state.log_history if "sampling/rounds" in e] == [2.0, 2.0]
 
 
 def test_resuming_mid_curriculum_continues_it_exactly(tiny_model_dir: Path, tmp_path: Path) -> None:
