@@ -51,6 +51,12 @@ class OutputError(RlvrError, OSError):
     exit_code = 7
 
 
+class CheckFailed(RlvrError):
+    """``mode=check`` found problems in the data or the rewards; the message lists them."""
+
+    exit_code = 1
+
+
 class Interrupted(RlvrError):
     """Training stopped on SIGINT/SIGTERM after saving a checkpoint; the message gives the resume command."""
 

@@ -21,13 +21,33 @@ from rlvr.paths import is_package_path, missing_path_problem, resolve_path
 if TYPE_CHECKING:
     from datasets import Dataset
 
-__all__ = ["DataSplits", "UnparseableAnswer", "canonical_number", "require_fields", "read_records"]
+__all__ = [
+    "BadRow",
+    "DataSplits",
+    "UnparseableAnswer",
+    "canonical_number",
+    "read_records",
+    "require_fields",
+    "text_field",
+]
 
 SUPPORTED_SUFFIXES = (".json", ".jsonl", ".parquet", ".csv")
 
 
 class UnparseableAnswer(ValueError):
     """Raised by a task's row mapping when a gold answer cannot be read (the policy decides what next)."""
+
+
+class BadRow(ValueError):
+    """A row that cannot be used as it is, e.g. a null or empty question (``data.on_bad_row`` decides)."""
+
+
+def text_field(row: dict[str, Any], name: str) -> str:
+    """``row[name]`` as text; a null or blank value is a :class:`BadRow` (it would train as "None")."""
+    value = row.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise BadRow(f"field {name!r} is {'null' if value is None else 'empty'}")
+    return str(value)
 
 
 def canonical_number(text: str | None) -> str | None:
@@ -55,9 +75,10 @@ def read_records(path_value: str, on_bad_row: str = "error") -> tuple[list[dict[
     if not path.is_file():
         raise DataFileMissing(f"data file {path_value!r} not found (resolved to {path}); check data.path")
     suffix = path.suffix.lower()
+    text = read_text(path) if suffix in (".jsonl", ".json", ".csv") else ""
     if suffix == ".jsonl":
         rows, skipped = [], 0
-        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        for lineno, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
             try:
@@ -77,7 +98,7 @@ def read_records(path_value: str, on_bad_row: str = "error") -> tuple[list[dict[
         return rows, skipped
     if suffix == ".json":
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(text)
         except json.JSONDecodeError as err:
             raise DataError(f"{path}:{err.lineno}: malformed JSON ({err.msg})") from err
         rows = data if isinstance(data, list) else data.get("data", [data])
@@ -89,6 +110,25 @@ def read_records(path_value: str, on_bad_row: str = "error") -> tuple[list[dict[
     raise ValueError(
         f"{path}: unsupported data file type {suffix!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}"
     )
+
+
+def read_text(path: Path) -> str:
+    """A data file's text: UTF-8 (a byte-order mark is fine). Anything else is a DataError naming the
+    file, the line and the byte, not a bare UnicodeDecodeError."""
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError(
+            f"{path}: the file is UTF-16, not UTF-8. Fix: save it as UTF-8 "
+            f"(e.g. iconv -f UTF-16 -t UTF-8 {path.name} > {path.stem}.utf8{path.suffix})"
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        raise DataError(
+            f"{path}:{line}: byte 0x{raw[err.start]:02x} is not UTF-8 (a Latin-1 or Windows-1252 file?). "
+            f"Fix: save it as UTF-8 (e.g. iconv -f LATIN1 -t UTF-8 {path.name} > {path.stem}.utf8{path.suffix})"
+        ) from err
 
 
 def read_hub_split(

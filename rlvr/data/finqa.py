@@ -16,7 +16,7 @@ from typing import Any
 
 from rlvr.answers import YES_NO_WORDS, parse_number
 from rlvr.config.errors import ConfigIssue
-from rlvr.data.base import DataSplits, UnparseableAnswer
+from rlvr.data.base import DataSplits, UnparseableAnswer, text_field
 from rlvr.data.source import RowSource, build_splits, source_config_issues
 from rlvr.interfaces import Prompt
 
@@ -84,7 +84,7 @@ def to_example(record: dict[str, Any], prompt: Prompt) -> dict[str, Any]:
     kind = answer_type(gold)
     if kind is None:
         raise UnparseableAnswer(repr(gold))
-    question = f"{render_context(record)}\n\nQuestion: {qa['question']}"
+    question = f"{render_context(record)}\n\nQuestion: {text_field(qa, 'question')}"
     return {
         "prompt": prompt.build(question),
         "answer": gold,

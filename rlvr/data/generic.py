@@ -25,7 +25,7 @@ from typing import Any
 
 from rlvr.answers import STRATEGIES
 from rlvr.config.errors import ConfigIssue
-from rlvr.data.base import DataSplits, UnparseableAnswer, canonical_number, require_fields
+from rlvr.data.base import DataSplits, UnparseableAnswer, canonical_number, require_fields, text_field
 from rlvr.data.source import RowSource, build_splits, source_config_issues
 from rlvr.interfaces import Prompt
 
@@ -71,11 +71,13 @@ class GenericQAData:
             require_fields(row, self.question_field, self.answer_field, *optional)
             value = row[self.answer_field]
             # A list of golds (OlympiadBench's final_answer: ['$2^{1009}$']) is read as its items joined.
-            text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            text = (
+                ", ".join(map(str, value)) if isinstance(value, list) else text_field(row, self.answer_field)
+            )
             gold = self.parse(text)
             if gold is None:
                 raise UnparseableAnswer(repr(text[-60:]))
-            question = str(row[self.question_field])
+            question = text_field(row, self.question_field)
             system = str(row[self.system_prompt_field]) if self.system_prompt_field else None
             examples = row[self.few_shot_field] if self.few_shot_field else None
             if examples is not None and not all(

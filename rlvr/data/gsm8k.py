@@ -7,19 +7,27 @@ zeros), ``question`` and ``solution`` (the full worked solution, kept for analys
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from rlvr.answers import STRATEGIES
 from rlvr.config.errors import ConfigIssue
-from rlvr.data.base import DataSplits, UnparseableAnswer, canonical_number, require_fields
+from rlvr.data.base import DataSplits, UnparseableAnswer, canonical_number, require_fields, text_field
 from rlvr.data.source import RowSource, build_splits, source_config_issues
 from rlvr.interfaces import Prompt
 
+#: A gold answer is one number: commas only between groups of three digits (every gold of GSM8K's
+#: 8,792 rows fits). ``5,0`` (a decimal comma?) or ``1 234`` are ambiguous: unparseable, not 50 or 1.
+GOLD_NUMBER = re.compile(r"-?\$?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\.?")
+
 
 def gsm8k_gold(solution: str) -> str | None:
-    """The final answer of a GSM8K worked solution (the text after ``####``), commas removed."""
-    found = STRATEGIES["hash"](solution)
-    return found.replace(",", "").strip() if found else None
+    """The final answer of a GSM8K worked solution (the line after the last ``####``), commas removed;
+    None when it is not one unambiguous number."""
+    if "####" not in solution:
+        return None
+    lines = solution.rsplit("####", 1)[1].strip().splitlines()
+    found = lines[0].strip() if lines else ""
+    return found.replace(",", "").rstrip(".") if GOLD_NUMBER.fullmatch(found) else None
 
 
 class GSM8KData:
@@ -36,11 +44,11 @@ class GSM8KData:
 
         def to_example(row: dict[str, Any]) -> dict[str, Any]:
             require_fields(row, self.question_field, self.answer_field)
-            solution = str(row[self.answer_field])
+            question = text_field(row, self.question_field)
+            solution = text_field(row, self.answer_field)
             gold = canonical_number(gsm8k_gold(solution))
             if gold is None:
                 raise UnparseableAnswer(repr(solution[-60:]))
-            question = str(row[self.question_field])
             return {
                 "prompt": prompt.build(question),
                 "answer": gold,

@@ -16,6 +16,7 @@ from typing import Any
 from rlvr.config.errors import ConfigIssue, unknown_key_issue
 from rlvr.console import say, warn
 from rlvr.data.base import (
+    BadRow,
     DataSplits,
     UnparseableAnswer,
     carve_holdout,
@@ -221,12 +222,20 @@ def _by_difficulty(examples: list[Row], report: dict[str, Any], policy: RowPolic
 def _map_split(
     name: str, rows: list[Row], to_example: Callable[[Row], Row], policy: RowPolicy, tokenizer: Any
 ) -> tuple[list[Row], dict[str, Any]]:
-    examples, unparseable, lengths, too_long, truncated = [], 0, [], 0, 0
+    examples, unparseable, lengths, too_long, truncated, bad = [], 0, [], 0, 0, 0
     for index, row in enumerate(rows):
         try:
             example = to_example(row)
         except KeyError as err:  # a missing column: name the split and row, keep the fix
             raise DataError(f"{name} row {index}: {err.args[0]}") from err
+        except BadRow as err:  # a null or empty question: never trained as the text "None"
+            if policy.on_bad_row == "skip":
+                bad += 1
+                continue
+            raise DataError(
+                f"{name} row {index}: {err}. Fix: correct the row, or set data.on_bad_row=skip to skip "
+                "and count such rows"
+            ) from err
         except UnparseableAnswer as err:
             if policy.on_unparseable == "error":
                 raise DataError(
@@ -250,6 +259,8 @@ def _map_split(
             lengths.append(length)
         examples.append(example)
     report: dict[str, Any] = {"rows": len(examples), "dropped_unparseable": unparseable}
+    if bad:
+        report["dropped_bad_rows"] = bad
     if tokenizer is not None:
         report |= {
             "prompt_tokens": length_stats(lengths),

@@ -17,7 +17,8 @@ from typing import Any
 from omegaconf import DictConfig
 
 from rlvr.config import build
-from rlvr.console import error, say, warn
+from rlvr.console import say, warn
+from rlvr.errors import CheckFailed
 from rlvr.interfaces import Prompt, RewardComponent
 from rlvr.manifest import write_manifest
 from rlvr.prompts import render_prompt
@@ -88,7 +89,7 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
     }
     if tokenizer_problem:
         report["tokenizer"] = f"unavailable, prompt-token statistics skipped: {tokenizer_problem}"
-    problems = [
+    problems = dropped_split_problems(data.info) + [
         f"{split}: {name} gives {r['below_maximum']} gold answer(s) less than its maximum {r['maximum']}"
         for split, per_function in report["gold_rewards"].items()
         for name, r in per_function.items()
@@ -98,7 +99,17 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
     path = run_dir.write_json("check_report.json", report)
     print(path.read_text(encoding="utf-8"), end="")
     if problems:
-        error("check FAILED:\n  - " + "\n  - ".join(problems))
-        raise SystemExit(1)
+        raise CheckFailed("check FAILED:\n  - " + "\n  - ".join(problems))
     say(f"check passed: {path}")
     return report
+
+
+def dropped_split_problems(info: dict[str, Any]) -> list[str]:
+    """A split that had rows and lost every one of them (a check must not pass with nothing to evaluate)."""
+    problems = []
+    for split, counts in (info.get("splits") or {}).items():
+        dropped = {k.removeprefix("dropped_"): v for k, v in counts.items() if k.startswith("dropped_") and v}
+        if counts.get("rows") == 0 and dropped:
+            reasons = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in dropped.items())
+            problems.append(f"{split}: every row was dropped ({reasons}), so nothing is left to use")
+    return problems

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from rlvr.config import validate_config
+from rlvr.errors import CheckFailed
 from rlvr.modes import MODES, run
 from rlvr.run_dir import RunDir
 from tests.conftest import GSM8K_DIR, compose_config
@@ -76,7 +77,7 @@ def test_unwinnable_gold_answers_fail_the_check(tmp_path: Path, tiny_model_dir: 
     rows.write_text(
         "\n".join(json.dumps({"question": f"q{i}", "answer": w}) for i, w in enumerate(["two", "3"]))
     )
-    with pytest.raises(SystemExit) as exit_info:
+    with pytest.raises(CheckFailed) as exit_info:
         check(
             tmp_path,
             tiny_model_dir,
@@ -85,7 +86,7 @@ def test_unwinnable_gold_answers_fail_the_check(tmp_path: Path, tiny_model_dir: 
             "data.answer_parser=raw",
             "data.eval_holdout=0",
         )
-    assert exit_info.value.code == 1
+    assert exit_info.value.exit_code == 1
     report = json.loads((tmp_path / "check_report.json").read_text())
     assert report["problems"] == [
         "train: numeric_correctness gives 1 gold answer(s) less than its maximum 2.0"
