@@ -43,7 +43,13 @@ FILES = {
     "scores.jsonl": "mode=score: each input record with its rewards (unless output= is set)",
     "final_model": "the trained model, or the LoRA adapter when LoRA is on, with the tokenizer",
     "best_model": "with eval.best_model=best: the policy at the best in-training eval step, with the tokenizer",
-    "compare_report.json": "mode=compare: accuracy of both tables, exact McNemar p-value, flipped rows",
+    "compare_report.json": "mode=compare: accuracy of both tables, exact McNemar p-value, flipped rows "
+    "(two suite results: per benchmark Δ, paired CI, exact p, the line to paste)",
+    "compare_summary.md": "mode=compare on two suite results: the per-benchmark table and the lines to paste",
+    "suite": "mode=eval eval.suite=<name>: per benchmark its rows (<name>.jsonl) and its figures with CIs (<name>.md)",
+    "suite_summary.json": "mode=eval eval.suite=<name>: per benchmark its headline with CI, n, the other figures",
+    "suite_summary.md": "the same as one table to paste",
+    "suite_summary.png": "the benchmarks' headlines as bars with their 95 % CIs",
     "merged_model": "with model.save_merged=true: the LoRA adapter merged into a full model, with the tokenizer",
     "checkpoints": "TRL checkpoints (train.save_steps)",
     "status.json": "running from the start, then how the job ended: ok, failed or interrupted (error, exit "

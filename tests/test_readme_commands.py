@@ -14,8 +14,10 @@ import pytest
 from omegaconf import DictConfig
 
 from rlvr.config import validate_config
+from rlvr.config.overrides import GROUP_KEYS
 from rlvr.modes import MODES
 from tests.conftest import ROOT, compose_config
+from tests.modes.test_suite_eval import fixture_overrides, install_scripted
 
 DOCS = ("README.md", "CONFIGURATION_GUIDE.md", "COMPONENT_GUIDE.md", "ARCHITECTURE.md")
 # `python run_pipeline.py …`, and the multi-process launches of it (`accelerate launch … run_pipeline.py …`,
@@ -66,6 +68,9 @@ def _skip_without_reasoning_gym(cfg: DictConfig) -> None:
 
 
 COMMANDS = doc_commands()
+#: Overrides naming the user's own files or runs (`outputs/...`): composed, but not validated here
+#: (the suite commands run end to end in test_readme_suite_commands_run).
+USER_FILES = ("data.path=", "input=", "a=", "b=", "model.model_name_or_path=outputs/")
 
 
 def test_docs_have_commands() -> None:
@@ -78,12 +83,17 @@ def test_doc_command_composes(where: str, args: list[str]) -> None:
     cfg = compose_config(overrides)
     for arg in overrides:  # each override is visible in the composed config
         key, _, value = arg.partition("=")
-        if "." in key and not value.startswith("[") and not key.startswith("hydra."):  # Hydra's own node
+        if (
+            "." in key
+            and not value.startswith("[")
+            and not key.startswith("hydra.")
+            and key not in GROUP_KEYS
+        ):
             node = cfg
             for part in re.sub(r"\[(\d+)\]", r".\1", key).split("."):
                 node = node[int(part)] if part.isdigit() else node[part]
             assert _same(node, value.strip('"')), where
-    if not any(a.startswith(("data.path=", "input=")) for a in overrides):  # user files are not in this repo
+    if not any(a.startswith(USER_FILES) for a in overrides):  # user files are not in this repo
         _skip_without_reasoning_gym(cfg)
         validate_config(cfg, modes=MODES)
 
@@ -161,3 +171,33 @@ def test_check_command_runs(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads((tmp_path / "check_report.json").read_text())
     assert report["passed"] and report["data"]["splits"]["train"]["prompt_tokens"]["max"] > 0
+
+
+def test_readme_suite_commands_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The README's three benchmark commands, run offline: every math_std benchmark pointed at a fixture
+    file and the models replaced by scripted answers (the "trained" one gets one more GSM8K answer
+    right); the comparison prints a line per benchmark."""
+    from rlvr.modes import run
+    from rlvr.run_dir import RunDir
+
+    scripted = install_scripted(monkeypatch)
+    suite_runs = [args for _, args in COMMANDS if "eval.suite=math_std" in args and "mode=eval" in args]
+    compare = [args for _, args in COMMANDS if args[:1] == ["mode=compare"] and "a=outputs/base" in args]
+    assert len(suite_runs) >= 2 and compare, "README must show the base eval, adapter eval and compare lines"
+    for args in suite_runs[:2]:
+        out = next(a for a in args if a.startswith("hydra.run.dir=")).split("/")[-1]
+        overrides = [a for a in args if not a.startswith("hydra.")] + fixture_overrides(tmp_path)
+        cfg = compose_config(overrides)
+        if out == "base":  # the adapter's dir is the user's own: not in this repo
+            validate_config(cfg, modes=MODES)
+        run(cfg, RunDir(tmp_path / out))
+        scripted["G4"] = "#### 9"  # the "trained" model fixes one answer
+    arguments = [a.replace("outputs/", f"{tmp_path}/") for a in compare[0]]
+    cfg = compose_config(arguments)
+    validate_config(cfg, modes=MODES)
+    result = run(cfg, RunDir(tmp_path / "compare"))
+    lines = {entry["name"]: entry["line"] for entry in result["benchmarks"]}
+    assert lines["gsm8k"].startswith("GSM8K +25.0 pts [") and lines["math500"].endswith("p = 1")
+    assert (tmp_path / "base" / "suite_summary.png").exists() and (
+        tmp_path / "compare" / "compare_summary.md"
+    ).exists()

@@ -78,6 +78,10 @@ def _question(prompt: Any) -> str:
 
 @pytest.fixture
 def scripted(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    return install_scripted(monkeypatch)
+
+
+def install_scripted(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """The evaluator's generation replaced by the completions above, keyed by question; returns the greedy
     completions (a test may change them: another model)."""
     greedy: dict[str, str] = {}
