@@ -61,7 +61,6 @@ def profile_config(model_dir: Path, data: Path, *extra: str):
             "model.dtype=float32",
             "data.hub_id=null",
             f"data.path={data}",
-            "eval.backend=hf",
             "profile.samples=4",
             "profile.max_new_tokens=4",
             "profile.batch_size=8",
@@ -80,9 +79,12 @@ def run_profile(cfg, out: Path) -> dict:
     return run(cfg, RunDir(out))
 
 
-def test_pass_rates_are_exact_and_every_file_is_written(forced_model_dir: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", ["hf", "fast"])  # HF generate (a CPU's default), rlvr's engine (a GPU's)
+def test_pass_rates_are_exact_and_every_file_is_written(
+    forced_model_dir: Path, tmp_path: Path, backend: str
+) -> None:
     data = problems(tmp_path / "train.jsonl")
-    summary = run_profile(profile_config(forced_model_dir, data), tmp_path / "run")
+    summary = run_profile(profile_config(forced_model_dir, data, f"eval.backend={backend}"), tmp_path / "run")
     records = [json.loads(line) for line in (tmp_path / "run" / "difficulty.jsonl").read_text().splitlines()]
     expected_ids = [
         row_id({"question": f"Problem {i}: how many?", "answer": str(g)}) for i, g in enumerate(GOLDS)
