@@ -256,6 +256,104 @@ def test_data_mistake_line(
     assert json.loads((run_dir / "status.json").read_text())["status"] == "failed"
 
 
+# (mistake, what is done to checkpoint-2 of a two-step LoRA run, extra overrides of the resumed run,
+#  exit status, the whole line: {checkpoint} is checkpoint-2's path)
+RESUME_LINES = [
+    (
+        "resume from a checkpoint without optimizer.pt",
+        "rm optimizer.pt",
+        [],
+        0,
+        "rlvr: warning: checkpoint-2 is incomplete (no optimizer.pt): resuming from checkpoint-1, the newest "
+        "complete checkpoint",
+    ),
+    (
+        "resume from a truncated adapter",
+        "cut adapter_model.safetensors",
+        [],
+        0,
+        "rlvr: warning: checkpoint-2 is incomplete (adapter_model.safetensors is truncated or corrupt): "
+        "resuming from checkpoint-1, the newest complete checkpoint",
+    ),
+    (
+        "resume from a truncated trainer state",
+        "cut trainer_state.json",
+        [],
+        0,
+        "rlvr: warning: checkpoint-2 is incomplete (trainer_state.json is unreadable (truncated?)): resuming "
+        "from checkpoint-1, the newest complete checkpoint",
+    ),
+    (
+        "resume with another LoRA rank",
+        "",
+        ["model.lora.r=8"],
+        2,
+        "rlvr: train.resume_from_checkpoint: the config differs from the checkpoint {checkpoint}: "
+        "model.lora.r 4 → 8 (checkpoint → this run). Fix: resume with the checkpoint's values "
+        "(model.lora.r=4), or train in a new run dir",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def checkpointed_run(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A two-step LoRA run (r=4) with a checkpoint after each step."""
+    run_dir = tmp_path_factory.mktemp("checkpointed") / "run"
+    result = run_until(resume_args(tiny_model_dir, run_dir, "train.max_steps=2"), None)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return run_dir
+
+
+def resume_args(model_dir: Path, run_dir: Path, *extra: str) -> list[str]:
+    lora = ["model.lora.enabled=true", "model.lora.r=4", "train.save_strategy=steps", "train.save_steps=1"]
+    return tiny_args(model_dir, run_dir, "eval.enabled=false", *lora, *extra)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("mistake", "damage", "extra", "code", "line"), RESUME_LINES, ids=[c[0] for c in RESUME_LINES]
+)
+def test_resume_mistake_line(
+    mistake: str,
+    damage: str,
+    extra: list[str],
+    code: int,
+    line: str,
+    checkpointed_run: Path,
+    tiny_model_dir: Path,
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    run_dir = tmp_path / "run"
+    shutil.copytree(checkpointed_run, run_dir)
+    checkpoint = run_dir / "checkpoints" / "checkpoint-2"
+    if damage:
+        verb, name = damage.split()
+        if verb == "rm":
+            (checkpoint / name).unlink()
+        else:
+            data = (checkpoint / name).read_bytes()
+            (checkpoint / name).write_bytes(data[: len(data) // 2])
+    args = resume_args(
+        tiny_model_dir, run_dir, "train.max_steps=3", "train.resume_from_checkpoint=auto", *extra
+    )
+    result = run_until(args, None)
+    output = result.stdout + result.stderr
+    assert result.returncode == code, output[-3000:]
+    assert line.format(checkpoint=checkpoint) in output.splitlines() and "Traceback" not in output, output[
+        -3000:
+    ]
+    status = json.loads((run_dir / "status.json").read_text())
+    assert status["status"] == (
+        "ok" if code == 0 else "failed"
+    )  # never the earlier run's "ok" beside a failure
+    if code == 0:  # continued from step 1: steps 2 and 3 were trained again
+        assert json.loads((run_dir / "eval_report.json").read_text())["train"]["resumed_from"].endswith(
+            "checkpoint-1"
+        )
+
+
 def run_until(args: list[str], send: signal.Signals | None) -> subprocess.CompletedProcess:
     """Run the command line; send ``send`` once the run says it waits for it."""
     process = subprocess.Popen(
@@ -316,7 +414,7 @@ TESTED_ELSEWHERE = {
 
 def catalogued() -> list[str]:
     """The names of this file's cases (CONFIGURATION_GUIDE.md's table lists each)."""
-    cases = [*CONFIG_LINES, *RUNTIME_LINES, *DATA_LINES, *ENDINGS]
+    cases = [*CONFIG_LINES, *RUNTIME_LINES, *DATA_LINES, *RESUME_LINES, *ENDINGS]
     return [c[0] for c in cases] + list(TESTED_ELSEWHERE)
 
 

@@ -21,7 +21,7 @@ from rlvr.rollout.choice import resolve_backend
 from rlvr.training.gpu_memory import gpu_memory_callback
 from rlvr.training.interrupts import GracefulStop
 from rlvr.training.nan_guard import nan_guard_callback
-from rlvr.training.resume import checkpoint_step, resolve_checkpoint, resume_issues
+from rlvr.training.resume import check_fits, checkpoint_step, resolve_checkpoint, resume_issues
 from rlvr.training.rollout_settings import DEFAULT_ROLLOUT, engine_options, rollout_issues
 from rlvr.training.rollout_trainer import rollout_trainer_class
 from rlvr.training.step_settings import DEFAULT_DYNAMIC_SAMPLING, DynamicSampling, Packing, step_issues
@@ -143,6 +143,7 @@ class GRPOTrainingLoop:
             )
             return None
         if checkpoint is not None:
+            check_fits(checkpoint, trainer.model)
             say(f"resuming from {checkpoint} (step {checkpoint_step(checkpoint)})")
         with GracefulStop() as stop:
             trainer.add_callback(stop.callback())

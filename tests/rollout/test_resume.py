@@ -67,11 +67,12 @@ def test_sigterm_then_auto_resume_matches_an_uninterrupted_run(tiny_model_dir: P
 
 
 def test_auto_skips_incomplete_checkpoints(tmp_path: Path) -> None:
+    from tests.training.checkpoint_files import write_checkpoint
+
     for step, complete in ((2, True), (4, True), (6, False)):
-        folder = tmp_path / f"checkpoint-{step}"
-        folder.mkdir()
-        if complete:
-            (folder / "trainer_state.json").write_text(f'{{"global_step": {step}}}')
+        folder = write_checkpoint(tmp_path / f"checkpoint-{step}", step)
+        if not complete:
+            (folder / "trainer_state.json").unlink()
     assert resolve_checkpoint("auto", tmp_path) == tmp_path / "checkpoint-4"
     assert resolve_checkpoint("auto", tmp_path / "none") is None
     assert resolve_checkpoint(None, tmp_path) is None
