@@ -118,6 +118,58 @@ def test_config_mistake_line(mistake: str, args: list[str], line: str, tmp_path:
     assert list(tmp_path.iterdir()) == []  # a rejected config leaves nothing behind
 
 
+#: User modules for the custom-reward cases: name → source.
+USER_MODULES = {
+    "bad_syntax": "def score(completion, answer):\n    return 1.0\n    )\n",
+    "missing_dep": "import not_installed_pkg_xyz\n\n\ndef score(completion, answer):\n    return 0.0\n",
+    "raises_on_import": 'raise RuntimeError("no config file found")\n',
+}
+# (mistake, the reward's _target_, the whole line of the config error: {dir} holds the user modules)
+IMPORT_LINES = [
+    (
+        "custom reward with a syntax error",
+        "bad_syntax.score",
+        "reward.reward_functions[0]._target_='bad_syntax.score': cannot import it: syntax error in "
+        "{dir}/bad_syntax.py line 3: unmatched ')'. Fix: fix that line of the module",
+    ),
+    (
+        "custom reward with a missing dependency",
+        "missing_dep.score",
+        "reward.reward_functions[0]._target_='missing_dep.score': cannot import it: its module imports "
+        "'not_installed_pkg_xyz', which is not installed. Fix: pip install the package that provides "
+        "'not_installed_pkg_xyz'",
+    ),
+    (
+        "custom reward that raises on import",
+        "raises_on_import.score",
+        "reward.reward_functions[0]._target_='raises_on_import.score': cannot import it: importing it raised "
+        "RuntimeError: no config file found. Fix: fix {dir}/raises_on_import.py line 1 so that the module imports",
+    ),
+    (
+        "reward _target_ that is a number",
+        "1.5",
+        "reward.reward_functions[0]._target_=1.5: _target_ must be a dotted import path. Fix: use "
+        "package.module.Name",
+    ),
+]
+
+
+@pytest.mark.parametrize(("mistake", "target", "line"), IMPORT_LINES, ids=[c[0] for c in IMPORT_LINES])
+def test_custom_reward_import_line(mistake: str, target: str, line: str, tmp_path: Path) -> None:
+    for name, source in USER_MODULES.items():
+        (tmp_path / f"{name}.py").write_text(source)
+    result = subprocess.run(
+        [sys.executable, SCRIPT, f"reward.reward_functions[0]._target_={target}", "mode=check"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**OFFLINE, "PYTHONPATH": str(tmp_path)},
+    )
+    assert result.returncode == 2, result.stderr[-2000:]
+    expected = ["rlvr: 1 config error(s):", f"  - {line.format(dir=tmp_path)}"]
+    assert result.stderr.splitlines() == expected and result.stdout == "", result.stdout + result.stderr
+
+
 def tiny_args(model_dir: Path, run_dir: Path, *extra: str) -> list[str]:
     """A one-step run of the tiny model with a small evaluation, into ``run_dir``."""
     return normalise_overrides(
@@ -414,7 +466,7 @@ TESTED_ELSEWHERE = {
 
 def catalogued() -> list[str]:
     """The names of this file's cases (CONFIGURATION_GUIDE.md's table lists each)."""
-    cases = [*CONFIG_LINES, *RUNTIME_LINES, *DATA_LINES, *RESUME_LINES, *ENDINGS]
+    cases = [*CONFIG_LINES, *IMPORT_LINES, *RUNTIME_LINES, *DATA_LINES, *RESUME_LINES, *ENDINGS]
     return [c[0] for c in cases] + list(TESTED_ELSEWHERE)
 
 
