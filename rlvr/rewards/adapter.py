@@ -208,8 +208,8 @@ class SafeReward:
         else:
             rewards = self._score(prompts, completions, kwargs)
         log_metric = kwargs.get("log_metric")
-        if callable(log_metric) and isinstance(kwargs.get("task"), list):
-            for task, value in task_means(kwargs["task"], rewards).items():
+        if callable(log_metric) and kwargs.get("task") is not None:
+            for task, value in task_means(list(kwargs["task"]), rewards).items():
                 log_metric(f"tasks/{task}/{self.name}/mean", value)
         return rewards
 
@@ -217,7 +217,7 @@ class SafeReward:
         self, prompts: Sequence[Any] | None, completions: Sequence[Any], kwargs: dict[str, Any]
     ) -> list[float | None]:
         """Score the rows of this reward's tasks; the other rows get None (not this reward's business)."""
-        if not isinstance(kwargs.get("task"), list):
+        if kwargs.get("task") is None:
             raise KeyError(
                 f"reward {self.name!r} scores tasks {self.tasks} only, but the batch has no `task` column; "
                 "use data_component=mixture (rows keep their task) or remove the entry's `tasks`"
@@ -229,7 +229,13 @@ class SafeReward:
         n = len(completions)
 
         def pick(values: Any) -> Any:
-            return [values[i] for i in chosen] if isinstance(values, list) and len(values) == n else values
+            """The chosen rows of a per-row column (a list, or a dataset's column); anything else as is."""
+            per_row = not isinstance(values, (str, bytes, dict)) and hasattr(values, "__getitem__")
+            return (
+                [values[i] for i in chosen]
+                if per_row and hasattr(values, "__len__") and len(values) == n
+                else values
+            )
 
         subset = {key: pick(value) for key, value in kwargs.items()}
         scored = self._score(

@@ -227,3 +227,15 @@ def test_mixing_files_of_your_own(tmp_path: Path) -> None:
     data = MixtureData(tasks, size=8).load(PromptTemplate())
     assert (data.train["task"].count("easy"), data.train["task"].count("hard")) == (6, 2)
     assert data.eval["task"] == ["easy", "hard", "easy", "hard"]
+
+
+def test_check_holds_each_correctness_reward_to_its_own_tasks_rows() -> None:
+    """mode=check's gold test on a mixture (dataset columns, not lists): every gold answer gets its own
+    task's maximum; rows of other tasks are left unscored by a routed reward, not counted as misses."""
+    from rlvr.modes.check import score_gold
+
+    cfg, data = _mixture()
+    results = score_gold(data.eval, build(cfg.prompts), build(cfg.reward))
+    assert (results["gsm8k_correctness"]["below_maximum"], results["gsm8k_correctness"]["unscored"]) == (0, 2)
+    assert (results["finqa_correctness"]["below_maximum"], results["finqa_correctness"]["unscored"]) == (0, 8)
+    assert results["reasoning_gym_score"]["unscored"] == 10  # no reasoning-gym rows in this mixture
