@@ -105,6 +105,18 @@ CONFIG_LINES = [
         "template. Jinja was looking for the following tags: 'elif' or 'else' or 'endif'. The innermost block "
         "that needs to be closed is 'if'). Fix: fix the template, or remove the key to use the tokenizer's own",
     ),
+    (
+        "all reward weights 0",
+        ["reward.weights=[0,0]"],
+        "reward.weights=[0, 0]: every reward weight is 0, so every completion scores 0 and GRPO learns "
+        "nothing. Fix: give at least one reward a non-zero weight",
+    ),
+    (
+        "every reward entry weighted 0",
+        ["reward.reward_functions[0].weight=0", "reward.reward_functions[1].weight=0.0"],
+        "reward.reward_functions[*].weight=[0, 0.0]: every reward weight is 0, so every completion scores 0 "
+        "and GRPO learns nothing. Fix: give at least one reward a non-zero weight",
+    ),
 ]
 
 
@@ -123,6 +135,10 @@ USER_MODULES = {
     "bad_syntax": "def score(completion, answer):\n    return 1.0\n    )\n",
     "missing_dep": "import not_installed_pkg_xyz\n\n\ndef score(completion, answer):\n    return 0.0\n",
     "raises_on_import": 'raise RuntimeError("no config file found")\n',
+    "odd_rewards": (
+        "import sys\nimport time\n\n\ndef unscored(completion):\n    return None\n\n\n"
+        "def exits(completion):\n    sys.exit(3)\n\n\ndef slow(completion):\n    time.sleep(3)\n    return 1.0\n"
+    ),
 }
 # (mistake, the reward's _target_, the whole line of the config error: {dir} holds the user modules)
 IMPORT_LINES = [
@@ -198,6 +214,28 @@ RUNTIME_LINES = [
         "those, or use model.lora.target_modules=all-linear",
     ),
     (
+        "a reward that always returns None",
+        ["reward.reward_functions=[{_target_: odd_rewards.unscored}]"],
+        0,
+        "rlvr: warning: alarm: unscored at step 1: reward 'unscored' returned None for every completion "
+        "(rewards/unscored/mean is empty); check what it reads (the dataset columns it names, the answer "
+        "format it expects)",
+    ),
+    (
+        "a reward that calls sys.exit",
+        ["reward.reward_functions=[{_target_: odd_rewards.exits}]"],
+        6,
+        "rlvr: reward 'exits' called sys.exit(3) on sample 0; a reward returns a float or None. Fix: raise an "
+        "exception there instead (the entry's on_error then decides), or return None",
+    ),
+    (
+        "a reward slower than its timeout",
+        ["reward.reward_functions=[{_target_: odd_rewards.slow}]", "reward.timeout=1"],
+        0,
+        "rlvr: warning: alarm: reward_errors at step 1: rewards/slow/errors=4 (calls that raised or timed "
+        "out); see the reward function's first traceback in the log; fix it or its params",
+    ),
+    (
         "answers longer than the model's context",
         ["eval.max_new_tokens=1500", "eval.max_samples=1"],
         0,
@@ -215,7 +253,9 @@ def test_runtime_mistake_line(
     mistake: str, extra: list[str], code: int, line: str, tiny_model_dir: Path, tmp_path: Path
 ) -> None:
     run_dir = tmp_path / "run"
-    result = run_until(tiny_args(tiny_model_dir, run_dir, *extra), None)
+    for name, source in USER_MODULES.items():  # the custom rewards some cases name
+        (tmp_path / f"{name}.py").write_text(source)
+    result = run_until(tiny_args(tiny_model_dir, run_dir, *extra), None, {"PYTHONPATH": str(tmp_path)})
     output = result.stdout + result.stderr
     assert result.returncode == code, output[-3000:]
     assert line in output.splitlines() and "Traceback" not in output, output[-3000:]
@@ -406,7 +446,9 @@ def test_resume_mistake_line(
         )
 
 
-def run_until(args: list[str], send: signal.Signals | None) -> subprocess.CompletedProcess:
+def run_until(
+    args: list[str], send: signal.Signals | None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """Run the command line; send ``send`` once the run says it waits for it."""
     process = subprocess.Popen(
         [sys.executable, SCRIPT, *args],
@@ -414,7 +456,7 @@ def run_until(args: list[str], send: signal.Signals | None) -> subprocess.Comple
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=OFFLINE,
+        env={**OFFLINE, **(env or {})},
     )
     seen = []
     if send is not None:

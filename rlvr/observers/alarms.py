@@ -16,7 +16,10 @@ Pure logic on metric dicts (no I/O), so each rule is tested on synthetic streams
 * ``reward_hacking``: a format reward (``rewards/*format*/mean``) rose by ``format_rise`` since the
   previous evaluation while eval accuracy fell.
 * ``non_finite``: any metric NaN or ±inf (TRL logs ``grad_norm`` as NaN after an overflow).
-* ``reward_errors``: ``rewards/<name>/errors`` above zero — a reward function raised and got its fallback.
+* ``reward_errors``: ``rewards/<name>/errors`` above zero — a reward function raised (or timed out) and
+  got its fallback.
+* ``unscored``: ``rewards/<name>/mean`` empty (None or NaN) at a training step — the function returned
+  None for every completion of the step, so it gives no learning signal (its ``non_finite`` NaN is this).
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ _ADVICE = {
     "reward_hacking": "check eval samples: the policy may game the format reward; lower its weight",
     "non_finite": "lower train.learning_rate or set train.max_grad_norm; check bf16/fp16 overflow",
     "reward_errors": "see the reward function's first traceback in the log; fix it or its params",
+    "unscored": "check what it reads (the dataset columns it names, the answer format it expects)",
 }
 
 
@@ -85,6 +89,7 @@ class HealthMonitor:
             found += self._hacking(metrics, step)
         else:
             found += self._streak_alarms(metrics, step) + self._reward_errors(metrics, step)
+            found += self._unscored(metrics, step)
             latest = {
                 k: float(v)
                 for k, v in metrics.items()
@@ -107,7 +112,22 @@ class HealthMonitor:
         return [
             ("non_finite", k, step, f"{k} is {v}")
             for k, v in metrics.items()
-            if isinstance(v, (int, float)) and not isinstance(v, bool) and not math.isfinite(v)
+            if isinstance(v, (int, float))
+            and not isinstance(v, bool)
+            and not math.isfinite(v)
+            and not _unscored_key(k, v)  # a reward's empty mean is the unscored alarm's
+        ]
+
+    def _unscored(self, metrics: dict[str, Any], step: int) -> list[tuple[str, str, int, str]]:
+        return [
+            (
+                "unscored",
+                k,
+                step,
+                f"reward {k.split('/')[1]!r} returned None for every completion ({k} is empty)",
+            )
+            for k, v in metrics.items()
+            if _unscored_key(k, v)
         ]
 
     def _streak_alarms(self, metrics: dict[str, Any], step: int) -> list[tuple[str, str, int, str]]:
@@ -126,7 +146,7 @@ class HealthMonitor:
 
     def _reward_errors(self, metrics: dict[str, Any], step: int) -> list[tuple[str, str, int, str]]:
         return [
-            ("reward_errors", k, step, f"{k}={v:.3g} (calls that raised)")
+            ("reward_errors", k, step, f"{k}={v:.3g} (calls that raised or timed out)")
             for k, v in metrics.items()
             if k.startswith("rewards/") and k.endswith("/errors") and _finite(v) and v > 0
         ]
@@ -154,3 +174,10 @@ class HealthMonitor:
 
 def _finite(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _unscored_key(key: str, value: Any) -> bool:
+    """A per-function reward mean (``rewards/<name>/mean``) that is empty: None or NaN."""
+    if not (key.startswith("rewards/") and key.endswith("/mean") and key.count("/") == 2):
+        return False
+    return value is None or (isinstance(value, float) and math.isnan(value))

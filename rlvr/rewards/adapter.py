@@ -33,10 +33,13 @@ import inspect
 import logging
 import math
 import numbers
+import queue
 import threading
 import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
+
+from rlvr.errors import TrainingError
 
 logger = logging.getLogger("rlvr.rewards")
 
@@ -50,8 +53,9 @@ _FALLBACK = {"zero": 0.0, "none": None}
 _COUNT_LOCK = threading.Lock()
 
 
-class RewardReturnError(TypeError):
-    """A reward function returned something that is not one finite number (or None) per completion."""
+class RewardReturnError(TrainingError, TypeError):
+    """A reward function returned something that is not one finite number (or None) per completion
+    (a TrainingError: the run stops with one ``rlvr:`` line naming the function, exit 6)."""
 
 
 class RewardTimeout(TimeoutError):
@@ -123,25 +127,47 @@ def call_with_timeout(fn: Callable[[], Any], timeout: float | None, name: str) -
     """``fn()``, or RewardTimeout after ``timeout`` seconds (None: no limit, called inline).
 
     A daemon thread, not a signal: signals work only on the main thread and TRL may score elsewhere.
-    A timed-out call cannot be killed; it finishes in the background and its result is dropped."""
+    One long-lived worker per reward and calling thread runs the calls (a thread per call cost ~0.5 ms,
+    a default timeout on every sample would have paid it hundreds of times a step). A timed-out call
+    cannot be killed: its worker is abandoned (it finishes in the background, its result is dropped)
+    and the next call gets a new one."""
     if timeout is None:
         return fn()
+    key = (name, threading.get_ident())
+    with _COUNT_LOCK:
+        worker = _WORKERS.get(key) or _WORKERS.setdefault(key, _Worker(f"reward-{name}"))
     box: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            box["value"] = fn()
-        except BaseException as err:  # re-raised in the caller's thread below
-            box["error"] = err
-
-    worker = threading.Thread(target=run, name=f"reward-{name}", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
+    done = threading.Event()
+    worker.inbox.put((fn, box, done))
+    if not done.wait(timeout):
+        with _COUNT_LOCK:
+            if _WORKERS.get(key) is worker:
+                del _WORKERS[key]
         raise RewardTimeout(f"reward {name!r} took longer than its timeout of {timeout}s")
     if "error" in box:
         raise box["error"]
     return box["value"]
+
+
+class _Worker:
+    """A daemon thread that runs the calls put in its inbox, one at a time."""
+
+    def __init__(self, name: str) -> None:
+        self.inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        threading.Thread(target=self._loop, name=name, daemon=True).start()
+
+    def _loop(self) -> None:
+        while True:
+            fn, box, done = self.inbox.get()
+            try:
+                box["value"] = fn()
+            except BaseException as err:  # noqa: BLE001 - re-raised in the caller's thread
+                box["error"] = err
+            done.set()
+
+
+#: (reward name, calling thread) → its worker (module level: SafeReward stays picklable).
+_WORKERS: dict[tuple[str, int], _Worker] = {}
 
 
 def param_rules(rules: Callable[[dict[str, Any]], list[str]]) -> Callable[[Any], Any]:
@@ -164,8 +190,16 @@ def task_means(tasks: Sequence[Any], rewards: Sequence[float | None]) -> dict[st
     return {task: sum(values) / len(values) for task, values in sums.items()}
 
 
-class RewardFailure(RuntimeError):
-    """A scorer raised (or timed out) and its entry says ``on_error: raise``."""
+class RewardFailure(TrainingError, RuntimeError):
+    """A scorer raised (or timed out) and its entry says ``on_error: raise``, or it called ``sys.exit``."""
+
+
+def exit_failure(name: str, err: SystemExit, where: str) -> RewardFailure:
+    """``sys.exit`` inside a scorer would end the whole job with the scorer's status and no word."""
+    return RewardFailure(
+        f"reward {name!r} called sys.exit({err.code!r}) on {where}; a reward returns a float or None. "
+        "Fix: raise an exception there instead (the entry's on_error then decides), or return None"
+    )
 
 
 class SafeReward:
@@ -278,6 +312,8 @@ class SafeReward:
             value = call_with_timeout(
                 lambda: self.scorer(text, **inputs, **self.params), self.timeout, self.name
             )
+        except SystemExit as err:
+            raise exit_failure(self.name, err, f"sample {index}") from err
         except Exception as err:  # any scorer failure is this sample's fallback, not the run's end
             return self._failed(err, f"sample {index}", 1), 1
         return check_value(value, self.name, index), 0
@@ -289,6 +325,8 @@ class SafeReward:
             values = call_with_timeout(
                 lambda: self.scorer(prompts, completions, **kwargs, **self.params), self.timeout, self.name
             )
+        except SystemExit as err:
+            raise exit_failure(self.name, err, f"a batch of {len(completions)}") from err
         except Exception as err:  # the whole batch gets the fallback
             fallback = self._failed(err, f"a batch of {len(completions)}", len(completions))
             return [fallback] * len(completions), len(completions)
@@ -309,15 +347,21 @@ class SafeReward:
         with _COUNT_LOCK:
             self.errors += samples
             first, self._traceback_logged = not self._traceback_logged, True
-        if first:
+        if first:  # a timeout's traceback would only show the waiting: its message says it all
+            detail = (
+                f"{err} (raise the entry's timeout, or reward.timeout, if it is slow but right)"
+                if isinstance(err, RewardTimeout)
+                else "First traceback:\n"
+                + "".join(traceback.format_exception(type(err), err, err.__traceback__))
+            )
             logger.warning(
                 "reward %r failed on %s and scores %r there (on_error=%s); further failures are only "
-                "counted (rewards/%s/errors). First traceback:\n%s",
+                "counted (rewards/%s/errors). %s",
                 self.name,
                 where,
                 _FALLBACK[self.on_error],
                 self.on_error,
                 self.name,
-                "".join(traceback.format_exception(type(err), err, err.__traceback__)),
+                detail,
             )
         return _FALLBACK[self.on_error]

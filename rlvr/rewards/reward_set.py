@@ -38,7 +38,7 @@ class RewardSet:
         reward_functions: Sequence[dict[str, Any]],
         weights: Sequence[float] | None = None,
         on_error: str = "zero",
-        timeout: float | None = None,
+        timeout: float | None = 10.0,
     ):
         entries = [dict(e) for e in reward_functions]
         scorers = [locate_target(e["_target_"]) for e in entries]
@@ -114,6 +114,7 @@ class RewardSet:
                     "give one weight per function, or remove weights to use each entry's weight",
                 )
             )
+        issues += _zero_weight_issues(prefix, entries, weights)
         names = [
             e.get("name") or str(e.get("_target_", "")).rsplit(".", 1)[-1]
             for e in entries
@@ -129,6 +130,25 @@ class RewardSet:
                 )
             )
         return issues
+
+
+def _zero_weight_issues(prefix: str, entries: list[Any], weights: Any) -> list[ConfigIssue]:
+    """Weights that are all 0 make every completion's reward 0: no advantage, nothing learned."""
+    given = isinstance(weights, list) and len(weights) == len(entries)
+    values = weights if given else [e.get("weight", 1.0) for e in entries if isinstance(e, dict)]
+    if not values or not all(
+        isinstance(w, (int, float)) and not isinstance(w, bool) and w == 0 for w in values
+    ):
+        return []
+    key = f"{prefix}.weights" if given else f"{prefix}.reward_functions[*].weight"
+    return [
+        ConfigIssue(
+            key,
+            values,
+            "every reward weight is 0, so every completion scores 0 and GRPO learns nothing",
+            "give at least one reward a non-zero weight",
+        )
+    ]
 
 
 _ENTRY_KEYS = ("_target_", "weight", "params", "name", "on_error", "timeout", "tasks")

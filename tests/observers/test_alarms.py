@@ -68,6 +68,9 @@ def test_a_healthy_run_raises_nothing() -> None:
         ),
         # a reward function raised on some samples
         (train(1, **{"rewards/format/errors": 0.25}), [("reward_errors", 1)]),
+        # a reward function returned None for every completion (logged as None or NaN), not a NaN bug
+        (train(1) + train(2, **{"rewards/format/mean": None}), [("unscored", 2)]),
+        (train(1, **{"rewards/format/mean": float("nan")}), [("unscored", 1)]),
     ],
 )
 def test_rule_fires_on_its_bad_stream(stream: list, expected: list[tuple[str, int]]) -> None:
@@ -91,6 +94,14 @@ def test_thresholds_are_configurable_and_alarms_can_be_off() -> None:
         ("truncation", 1)
     ]
     assert feed(train(5, grad_norm=float("nan")), enabled=False) == []
+
+
+def test_an_unscored_reward_says_which_and_what_to_check() -> None:
+    [alarm] = HealthMonitor().update({"rewards/score/mean": None}, 3)
+    assert alarm.message == (
+        "unscored at step 3: reward 'score' returned None for every completion (rewards/score/mean is "
+        "empty); check what it reads (the dataset columns it names, the answer format it expects)"
+    )
 
 
 def test_messages_say_what_to_do() -> None:

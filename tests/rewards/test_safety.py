@@ -173,3 +173,27 @@ def test_reward_set_exposes_error_counts_and_entry_overrides() -> None:
 def test_safe_reward_refuses_bad_settings(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         SafeReward(scorers.sleepy, {}, "s", **kwargs)
+
+
+def exits(completion: str) -> float:
+    raise SystemExit(3)
+
+
+def test_sys_exit_in_a_scorer_stops_with_its_name_not_the_exit_status() -> None:
+    from rlvr.errors import TrainingError
+
+    reward = SafeReward(exits, {}, "exits", on_error="zero", timeout=5)
+    with pytest.raises(RewardFailure) as caught:
+        reward(prompts=["p"], completions=["c"])
+    assert isinstance(caught.value, TrainingError) and caught.value.exit_code == 6
+    assert str(caught.value) == (
+        "reward 'exits' called sys.exit(3) on sample 0; a reward returns a float or None. Fix: raise an "
+        "exception there instead (the entry's on_error then decides), or return None"
+    )
+
+
+def test_a_timed_out_worker_is_replaced_and_later_calls_still_score() -> None:
+    reward = SafeReward(scorers.sleepy, {"seconds": 1.0}, "sleepy_then_fast", on_error="none", timeout=0.05)
+    assert reward(prompts=["p"], completions=["c"]) == [None]
+    reward.params = {"seconds": 0.0}
+    assert reward(prompts=["p"] * 3, completions=["c"] * 3) == [1.0] * 3
