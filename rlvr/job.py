@@ -16,6 +16,7 @@ optuna 2.x's ``tell`` refuses it, and hydra-optuna-sweeper's fallback then abort
 
 from __future__ import annotations
 
+import contextlib
 import os
 import traceback
 from collections.abc import Callable, Iterable
@@ -30,6 +31,7 @@ from rlvr.ending import ending_of, mark_running, record_ending, set_phase
 from rlvr.errors import RlvrError
 from rlvr.redaction import redact_logs
 from rlvr.run_dir import RunDir, discard_unused
+from rlvr.run_lock import RunDirBusy, RunDirLock
 from rlvr.signals import JobSignals
 
 
@@ -71,6 +73,16 @@ def run_job(
             discard_unused(run_dir.path)
         return Outcome(err.exit_code)
     redact_logs()  # Hydra's run_pipeline.log and console handler: no secret in any record
+    try:
+        with RunDirLock(run_dir.path) if run_dir.writer else contextlib.nullcontext():
+            return _locked_job(cfg, run_dir, run)
+    except RunDirBusy as err:  # the dir and its status.json belong to the job holding it
+        error(str(err))
+        return Outcome(err.exit_code)
+
+
+def _locked_job(cfg: DictConfig, run_dir: RunDir, run: Callable[..., Any]) -> Outcome:
+    """Run the mode while this job holds the run dir, and record how it ended."""
     mark_running(run_dir)
     try:
         with JobSignals(str(run_dir.path)):

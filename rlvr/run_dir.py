@@ -31,6 +31,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from rlvr.launch import is_main_process
 from rlvr.redaction import redact, redact_override, redact_text, remember_secrets
+from rlvr.run_lock import LOCK_FILE, busy_message, holder
 
 #: Every file or folder a run may write, and what it holds (README's output table lists the same).
 FILES = {
@@ -65,7 +66,7 @@ FILES = {
 #: What Hydra puts in a run dir before our code runs; a dir holding only these has no results yet.
 _HYDRA_ONLY = {".hydra", "run_pipeline.log"}
 #: What a job writes before it has results: with Hydra's files, a dir :func:`discard_unused` may remove.
-_NO_RESULTS = _HYDRA_ONLY | {"status.json"}
+_NO_RESULTS = _HYDRA_ONLY | {"status.json", LOCK_FILE}
 
 
 class RunDir:
@@ -157,11 +158,14 @@ def write_jsonl_file(path: Path, rows: Iterable[dict[str, Any]]) -> Path:
 
 
 def occupied_run_dir(args: list[str]) -> str | None:
-    """Why the ``hydra.run.dir=`` named on the command line must not be used, or None. A dir holding
-    another run's results is refused unless ``overwrite=true`` or the run resumes
-    (``train.resume_from_checkpoint=...``): a rerun there would overwrite that run's config and reports."""
+    """Why the ``hydra.run.dir=`` named on the command line must not be used, or None. A dir a running
+    job holds (:mod:`rlvr.run_lock`) is refused; a dir holding another run's results is refused unless
+    ``overwrite=true`` or the run resumes (``train.resume_from_checkpoint=...``): a rerun there would
+    overwrite that run's config and reports."""
     chosen = dict(arg.lstrip("+").split("=", 1) for arg in args if "=" in arg and not arg.startswith("-"))
     target = chosen.get("hydra.run.dir")
+    if target and holder(Path(target).expanduser()) is not None:  # a live job: not even overwrite=true
+        return busy_message(Path(target).expanduser())
     if not target or chosen.get("overwrite", "false").lower() == "true":
         return None
     if chosen.get("train.resume_from_checkpoint") not in (None, "null", "None", "false"):

@@ -48,6 +48,7 @@ def test_data_error_is_one_line_with_file_and_line(tiny_model_dir: Path, tmp_pat
     (run_dir,) = (tmp_path / "outputs").glob("*/*")  # the failed run keeps its config and log, nothing else
     assert sorted(p.name for p in run_dir.iterdir()) == [
         ".hydra",
+        ".rlvr.lock",  # released (rlvr.run_lock)
         "resolved_config.yaml",
         "run_pipeline.log",
         "status.json",

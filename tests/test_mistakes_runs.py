@@ -500,9 +500,48 @@ def test_every_ending_is_recorded(
     assert summary["ended"]["status"] == status["status"] and "after" not in summary["accuracy"]
 
 
+@pytest.mark.slow
+def test_a_second_run_into_a_running_jobs_dir(tiny_model_dir: Path, tmp_path: Path) -> None:
+    """Catalogue: "two runs into one dir at once". The first run waits in its evaluation; the second,
+    into the same dir with overwrite=true, is refused before Hydra writes anything there."""
+    run_dir = tmp_path / "run"
+    args = tiny_args(tiny_model_dir, run_dir, "eval._target_=tests.waiting_components.WaitsBeforeTraining")
+    first = subprocess.Popen(
+        [sys.executable, SCRIPT, *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=OFFLINE,
+    )
+    for line in first.stdout:
+        if line.startswith(WAITING):
+            break
+    hydra_files = {p.name: p.read_bytes() for p in (run_dir / ".hydra").iterdir()}
+    second = subprocess.run(
+        [sys.executable, SCRIPT, *args, "overwrite=true"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=OFFLINE,
+    )
+    lock = json.loads((run_dir / ".rlvr.lock").read_text())
+    first.send_signal(signal.SIGTERM)
+    first.communicate()
+    expected = (
+        f"rlvr: hydra.run.dir={run_dir} is in use by a running job (pid {first.pid}, started "
+        f"{lock['started_utc']}); two jobs in one dir would mix their metrics and reports. Fix: wait for it "
+        "to end, or choose another hydra.run.dir"
+    )
+    assert (second.returncode, second.stderr.splitlines()) == (2, [expected]), second.stderr[-2000:]
+    assert {p.name: p.read_bytes() for p in (run_dir / ".hydra").iterdir()} == hydra_files
+    assert json.loads((run_dir / "status.json").read_text())["status"] == "interrupted"  # the first's own
+
+
 #: Catalogue cases whose test lives next to the code it covers: mistake → that test.
 TESTED_ELSEWHERE = {
     "a secret in the W&B notes": "tests/observers/test_training_run.py::test_no_secret_reaches_any_file_of_the_run_dir",
+    "two runs into one dir at once": "tests/test_mistakes_runs.py::test_a_second_run_into_a_running_jobs_dir",
 }
 
 
