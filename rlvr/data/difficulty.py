@@ -9,7 +9,7 @@ by every data component through :class:`~rlvr.data.policy.RowPolicy`, use it. A 
 profile line by :func:`row_id` — its ``id`` column, else a digest of its question (or prompt) and gold
 answer — so the match survives another row order, ``max_train_samples`` or a different prompt template.
 The band keeps rows whose profiled pass rate lies in ``[low, high]``; rows the profile does not cover
-are dropped too, and each rule's count goes into the split's report. The curriculum keys are carried to
+are dropped too, and each rule's count goes into the split's report (:class:`ProfileRule`). The curriculum keys are carried to
 the trainer (:mod:`rlvr.training.curriculum`) with each row's pass rate in :data:`PASS_RATE_COLUMN`.
 """
 
@@ -59,32 +59,44 @@ def read_difficulty(path_value: str) -> dict[str, float]:
     return table
 
 
-def apply_profile(
-    examples: list[dict[str, Any]], path_value: str, band: list[float] | None
-) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """Each example with its profiled pass rate in :data:`PASS_RATE_COLUMN`; with ``band``, only those
-    whose rate lies in it. Returns (kept, counts of rows dropped by each rule)."""
-    table = read_difficulty(path_value)
-    kept, counts = [], {"not_in_profile": 0, "below_band": 0, "above_band": 0}
-    for example in examples:
-        rate = table.get(row_id(example))
-        if band is not None:
-            rule = (
-                "not_in_profile"
-                if rate is None
-                else "below_band"
-                if rate < band[0]
-                else "above_band"
-                if rate > band[1]
-                else None
-            )
-            if rule is not None:
-                counts[rule] += 1
-                continue
-        kept.append({**example, PASS_RATE_COLUMN: rate})
-    if band is None:
-        counts = {"not_in_profile": sum(e[PASS_RATE_COLUMN] is None for e in kept)}  # kept, but unrated
-    return kept, counts
+class ProfileRule:
+    """The profile applied row by row while the train split is mapped (before prompt lengths are measured,
+    so the length statistics describe the rows kept): each example gets its rate in
+    :data:`PASS_RATE_COLUMN`; with ``band``, rows outside it or missing from the profile are dropped, and
+    :meth:`report` counts what each rule dropped."""
+
+    def __init__(self, path_value: str, band: list[float] | None):
+        self.path, self.table, self.band = path_value, read_difficulty(path_value), band
+        self.counts = {"not_in_profile": 0, "below_band": 0, "above_band": 0}
+        self.seen = 0
+
+    def keep(self, example: dict[str, Any]) -> bool:
+        self.seen += 1
+        rate = self.table.get(row_id(example))
+        rule = None if rate is not None else "not_in_profile"
+        if self.band is not None and rate is not None:
+            rule = "below_band" if rate < self.band[0] else "above_band" if rate > self.band[1] else None
+        if rule is not None:
+            self.counts[rule] += 1
+            if self.band is not None:
+                return False
+        example[PASS_RATE_COLUMN] = rate
+        return True
+
+    def report(self) -> dict[str, int]:
+        """``dropped_<rule>`` per rule with a band; without one, how many kept rows the profile lacks."""
+        if self.band is None:
+            return {"not_in_profile": self.counts["not_in_profile"]}
+        return {f"dropped_{rule}": count for rule, count in self.counts.items()}
+
+    def summary(self) -> str:
+        low, high = self.band or (0, 1)
+        kept = self.seen - sum(self.counts.values())
+        return (
+            f"data: pass-rate band [{low}, {high}] from {self.path}: kept {kept} of {self.seen} train rows "
+            f"(dropped {self.counts['below_band']} below, {self.counts['above_band']} above, "
+            f"{self.counts['not_in_profile']} not in the profile)"
+        )
 
 
 def difficulty_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:

@@ -26,7 +26,7 @@ from rlvr.data.base import (
     take,
     to_dataset,
 )
-from rlvr.data.difficulty import apply_profile
+from rlvr.data.difficulty import ProfileRule
 from rlvr.data.policy import RowPolicy, length_stats, policy_issues, truncate_prompt
 from rlvr.errors import DataError
 from rlvr.paths import resolve_path
@@ -188,9 +188,10 @@ def build_splits(
     policy = policy or RowPolicy()
     counts, splits = {}, {}
     for name, rows in (("train", train), ("eval", evaluation)):
-        examples, report = _map_split(name, rows, to_example, policy, tokenizer)
+        profile = None
         if name == "train" and policy.difficulty_file:
-            examples = _by_difficulty(examples, report, policy)
+            profile = ProfileRule(str(policy.difficulty_file), policy.pass_rate)
+        examples, report = _map_split(name, rows, to_example, policy, tokenizer, profile)
         counts[name] = report
         splits[name] = to_dataset(examples) if examples else None
     if splits["train"] is None:
@@ -202,25 +203,13 @@ def build_splits(
     return DataSplits(train=splits["train"], eval=splits["eval"], info=info)
 
 
-def _by_difficulty(examples: list[Row], report: dict[str, Any], policy: RowPolicy) -> list[Row]:
-    """The profile's pass rate on every train row and, with ``pass_rate``, only the rows in the band;
-    the report counts what each rule dropped (:func:`rlvr.data.difficulty.apply_profile`)."""
-    kept, dropped = apply_profile(examples, str(policy.difficulty_file), policy.pass_rate)
-    if policy.pass_rate is None:
-        report["not_in_profile"] = dropped["not_in_profile"]
-        return kept
-    report |= {"rows": len(kept), **{f"dropped_{rule}": n for rule, n in dropped.items()}}
-    low, high = policy.pass_rate
-    say(
-        f"data: pass-rate band [{low}, {high}] from {policy.difficulty_file}: kept {len(kept)} of "
-        f"{len(examples)} train rows (dropped {dropped['below_band']} below, {dropped['above_band']} above, "
-        f"{dropped['not_in_profile']} not in the profile)"
-    )
-    return kept
-
-
 def _map_split(
-    name: str, rows: list[Row], to_example: Callable[[Row], Row], policy: RowPolicy, tokenizer: Any
+    name: str,
+    rows: list[Row],
+    to_example: Callable[[Row], Row],
+    policy: RowPolicy,
+    tokenizer: Any,
+    profile: ProfileRule | None = None,
 ) -> tuple[list[Row], dict[str, Any]]:
     examples, unparseable, lengths, too_long, truncated, bad = [], 0, [], 0, 0, 0
     for index, row in enumerate(rows):
@@ -244,6 +233,8 @@ def _map_split(
                 ) from err
             unparseable += 1
             continue
+        if profile is not None and not profile.keep(example):  # the pass-rate band (data.pass_rate)
+            continue
         if tokenizer is not None:
             length = prompt_token_length(example["prompt"], tokenizer)
             if policy.max_prompt_tokens and length > policy.max_prompt_tokens:
@@ -259,6 +250,10 @@ def _map_split(
             lengths.append(length)
         examples.append(example)
     report: dict[str, Any] = {"rows": len(examples), "dropped_unparseable": unparseable}
+    if profile is not None:
+        report |= profile.report()
+        if profile.band is not None:
+            say(profile.summary())
     if bad:
         report["dropped_bad_rows"] = bad
     if tokenizer is not None:

@@ -134,3 +134,21 @@ def test_valid_difficulty_keys_raise_nothing(tmp_path: Path) -> None:
         difficulty_issues("data", {"curriculum": "hard_first", "curriculum_online": True}) == []
     )  # online rates
     assert difficulty_issues("data", {"retire_after": None, "revisit_after": 0}) == []
+
+
+def test_prompt_lengths_describe_the_rows_the_band_keeps(tmp_path: Path, tiny_model_dir: Path) -> None:
+    """The band is applied before prompts are measured: a long question it drops does not set the
+    maximum that gradient_checkpointing=auto sizes its estimate with."""
+    from transformers import AutoTokenizer
+
+    rows = [{"question": "1+1?", "answer": "#### 2"}, {"question": "x" * 300 + " 2+2?", "answer": "#### 4"}]
+    data = tmp_path / "train.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    ids = [row_id({"question": r["question"], "answer": r["answer"][5:]}) for r in rows]
+    difficulty = profile_file(tmp_path / "difficulty.jsonl", {ids[0]: 0.5, ids[1]: 1.0})
+    tokenizer = AutoTokenizer.from_pretrained(tiny_model_dir)
+    source = {"hub_id": None, "path": str(data), "difficulty_file": difficulty}
+    kept = GSM8KData(**source, pass_rate=[0.0, 0.9]).load(PROMPT, tokenizer).info["splits"]["train"]
+    both = GSM8KData(**source).load(PROMPT, tokenizer).info["splits"]["train"]
+    assert (kept["rows"], kept["dropped_above_band"], both["rows"]) == (1, 1, 2)
+    assert kept["prompt_tokens"]["max"] < 100 < both["prompt_tokens"]["max"]
