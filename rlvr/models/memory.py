@@ -147,11 +147,3 @@ def plan_from_settings(model: dict[str, Any], train: dict[str, Any], cuda: bool)
         inference_copy=cuda and backend in ("fast", "auto") and not model.get("fast_inference"),
     )
 
-
-def activation_gib(config: Any, tokens: int, bytes_per_value: int = 2) -> float:
-    """Activations a forward keeps for its backward without gradient checkpointing, in GiB: per token
-    and decoder layer about 10 hidden-size vectors (norms, q/k/v/o inputs and outputs, residuals) and 5
-    intermediate-size ones (gate, up, their product, the activation) — a rough upper bound that leaves
-    out the attention kernels' own small buffers; TRL's chunked head keeps no full logits."""
-    per_token = config.num_hidden_layers * (10 * config.hidden_size + 5 * config.intermediate_size)
-    return per_token * tokens * bytes_per_value / GIB

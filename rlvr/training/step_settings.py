@@ -16,7 +16,7 @@
 * ``prefix`` — packed like ``padding_free``, and the rows of a micro-batch that share a prompt (a GRPO
   group) forward it once (:mod:`rlvr.training.prefix`); TRL's micro-batches are re-split so a group's
   rows sit together.
-* ``auto`` — ``padding_free`` where varlen attention runs (CUDA), ``trim`` elsewhere.
+* ``auto`` — ``prefix`` where varlen attention runs (CUDA), ``trim`` elsewhere.
 
 ``micro_batch_tokens`` groups rows into micro-batches by token count instead of a fixed row count. It is
 only offered where TRL's loss normalises over the whole generation batch (``dapo``, ``cispo``,

@@ -30,9 +30,10 @@ def compose_trainer_class(
 
 
 def resolve_packing(packing: str, model: Any) -> str:
-    """``train.packing`` for this model and machine; prints the path and why. ``auto`` is
-    ``padding_free`` where varlen attention runs (CUDA, torch ≥ 2.10), ``trim`` elsewhere (a packed
-    forward through SDPA needs a dense tokens x tokens mask), and ``off`` under Unsloth, whose trainer
+    """``train.packing`` for this model and machine; prints the path and why. ``auto`` is ``prefix``
+    where varlen attention runs (CUDA, torch ≥ 2.10; the fastest path measured, for LoRA and full
+    fine-tuning: benchmarks/README.md), ``trim`` elsewhere (packed attention off CUDA runs per row or
+    through a dense tokens x tokens mask: exact, for tests), and ``off`` under Unsloth, whose trainer
     computes log-probs inside its own fused loss."""
     from rlvr.training.varlen_attention import use_varlen_attention, varlen_available
 
@@ -41,7 +42,7 @@ def resolve_packing(packing: str, model: Any) -> str:
         if unsloth:
             chosen, reason = "off", "auto: Unsloth's trainer scores completions inside its own loss"
         elif varlen_available() and _text_only(model):
-            chosen, reason = "padding_free", "auto: varlen attention on CUDA"
+            chosen, reason = "prefix", "auto: varlen attention on CUDA, each group's prompt forwarded once"
         else:
             chosen, reason = "trim", "auto: no varlen attention here (needs CUDA and torch >= 2.10)"
     else:
@@ -70,7 +71,7 @@ def resolve_checkpointing(
     prompt_tokens: int | None,
 ) -> bool:
     """``train.gradient_checkpointing``: ``auto`` keeps activations when the estimate
-    (:func:`rlvr.models.memory.activation_gib`) fits in 70 % of the free GPU memory, and is off on a CPU
+    (:func:`activation_gib`) fits in 70 % of the free GPU memory, and is off on a CPU
     (host memory; recomputation would only slow the step). Prints the decision and its figures."""
     if value != "auto":
         return bool(value)
@@ -79,8 +80,6 @@ def resolve_checkpointing(
     if not torch.cuda.is_available():
         say("training step: gradient_checkpointing=false (auto: no CUDA device)")
         return False
-    from rlvr.models.memory import GIB, activation_gib
-
     config = getattr(model, "config", None)
     completion = int(grpo_args.get("max_completion_length") or 256)
     rows = int(grpo_args.get("per_device_train_batch_size") or 8)
@@ -91,10 +90,20 @@ def resolve_checkpointing(
     except (AttributeError, TypeError):
         say("training step: gradient_checkpointing=true (auto: the model config gives no size to estimate)")
         return True
-    free = torch.cuda.mem_get_info()[0] / GIB
+    free = torch.cuda.mem_get_info()[0] / 2**30
     keep = need <= 0.7 * free
     say(
         f"training step: gradient_checkpointing={str(not keep).lower()} (auto: activations of a "
         f"{tokens}-token micro-batch ≈ {need:.1f} GiB, {free:.1f} GiB free)"
     )
     return not keep
+
+
+def activation_gib(config: Any, tokens: int, bytes_per_value: int = 2) -> float:
+    """Activations a forward keeps for its backward without gradient checkpointing, in GiB: per token
+    and decoder layer about 10 hidden-size vectors (norms, q/k/v/o inputs and outputs, residuals) and 5
+    intermediate-size ones (gate, up, their product, the activation); TRL's chunked head keeps no full
+    logits. On the 0.40B shape it estimated 47 GiB for a 64-row micro-batch whose run peaked at 45 GiB
+    (H100, padding-free, LoRA)."""
+    per_token = config.num_hidden_layers * (10 * config.hidden_size + 5 * config.intermediate_size)
+    return per_token * tokens * bytes_per_value / 2**30

@@ -118,13 +118,17 @@ def _varlen(query, key, value, cu_q, cu_k, max_q, max_k, scaling, sliding_window
     from torch.nn.attention.varlen import varlen_attn
 
     q, k, v = (t.squeeze(0).transpose(0, 1) for t in (query, key, value))  # (tokens, heads, dim)
+    dtype = q.dtype
+    if dtype not in (torch.float16, torch.bfloat16):  # fp32 weights under autocast: rotary output is fp32
+        kernel = torch.get_autocast_dtype("cuda") if torch.is_autocast_enabled("cuda") else torch.bfloat16
+        q, k, v = q.to(kernel), k.to(kernel), v.to(kernel)
     options = _causal_options(varlen_attn, sliding_window)
     if k.size(1) != q.size(1) and "enable_gqa" not in _parameters(varlen_attn):
         repeat = q.size(1) // k.size(1)
         k, v = k.repeat_interleave(repeat, dim=1), v.repeat_interleave(repeat, dim=1)
     elif k.size(1) != q.size(1):
         options["enable_gqa"] = True
-    return varlen_attn(q, k, v, cu_q, cu_k, max_q, max_k, scale=scaling, **options).unsqueeze(0)
+    return varlen_attn(q, k, v, cu_q, cu_k, max_q, max_k, scale=scaling, **options).to(dtype).unsqueeze(0)
 
 
 def _parameters(function: Any) -> set[str]:
