@@ -42,6 +42,8 @@ FILES = {
     "step<N> during training, eval for mode=eval)",
     "check_report.json": "mode=check: gold-answer rewards per split and the problems found",
     "scores.jsonl": "mode=score: each input record with its rewards (unless output= is set)",
+    "difficulty.jsonl": "mode=profile: per training row its id, pass rate, correct samples, mean length, truncated share",
+    "difficulty.md": "mode=profile: the summary (never / always solved) and the pass-rate histogram",
     "final_model": "the trained model, or the LoRA adapter when LoRA is on, with the tokenizer",
     "best_model": "with eval.best_model=best: the policy at the best in-training eval step, with the tokenizer",
     "compare_report.json": "mode=compare: accuracy of both tables, exact McNemar p-value, flipped rows "
@@ -58,7 +60,8 @@ FILES = {
     "manifest.json": "what reproduces the run: command, config, git commit, versions, seeds, data, hardware",
     "summary.json": "the run in numbers: steps, wall time, tokens, peak GPU memory, accuracy before → after, alarms, files",
     "summary.md": "the same summary as a table to read",
-    "plots": "PNG charts of the run's metrics (reward, accuracy, length, entropy, KL, learning rate)",
+    "plots": "PNG charts of the run's metrics (reward, accuracy, length, entropy, KL, learning rate); "
+    "mode=profile: difficulty.png",
     "tensorboard": "with observer.backends=[tensorboard]: TensorBoard event files",
     "wandb": "with observer.backends=[wandb]: the W&B run's local files (offline runs sync from here)",
     "wandb_run_id": "the W&B run id, so a resumed run continues the same W&B run",
