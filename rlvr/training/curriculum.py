@@ -29,6 +29,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from rlvr.console import say
 from rlvr.errors import ConfigError
 from rlvr.training.curriculum_state import Curriculum, CurriculumSettings
 
@@ -141,6 +142,16 @@ def attach_curriculum(trainer: Any, settings: dict[str, Any] | None, reward_func
     column = chosen.pass_rate_column
     rates = dataset[column] if column in dataset.column_names else [None] * len(dataset)
     trainer.curriculum = Curriculum(chosen, rates, int(trainer.args.seed))
+    rated = sum(rate is not None for rate in rates)
+    online = (
+        f"; online: retire after {chosen.retire_after} all-solved visits, unsolved rows sit out "
+        f"{chosen.revisit_after} steps"
+        if chosen.online
+        else ""
+    )
+    say(
+        f"curriculum: {chosen.order} over {len(rates)} training rows ({rated} with a profiled pass rate){online}"
+    )
     if chosen.online:
         trainer._correctness = correctness_columns(reward_functions)
 

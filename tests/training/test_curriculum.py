@@ -136,7 +136,7 @@ def rows_per_step(seen: list[str], generations: int = 2, groups: int = 2) -> lis
 
 @pytest.mark.parametrize(("order", "expected"), [("easy_first", [8, 7, 6, 5]), ("hard_first", [1, 2, 3, 4])])
 def test_a_static_curriculum_walks_the_profile_order_despite_trls_shuffle(
-    tiny_model_dir: Path, tmp_path: Path, order: str, expected: list[int]
+    tiny_model_dir: Path, tmp_path: Path, order: str, expected: list[int], capsys: pytest.CaptureFixture
 ) -> None:
     SEEN.clear()
     settings = {"order": order, "online": False, "retire_after": 3, "revisit_after": 50}
@@ -144,6 +144,9 @@ def test_a_static_curriculum_walks_the_profile_order_despite_trls_shuffle(
         tiny_model_dir, tmp_path, settings, rates=[n / 10 for n in range(1, 9)], max_steps=2
     )
     assert trainer.args.shuffle_dataset is True  # TRL's default stays; the curriculum turns it off itself
+    assert (
+        f"curriculum: {order} over 8 training rows (8 with a profiled pass rate)" in capsys.readouterr().out
+    )
     loop.train(trainer)
     assert [row for step in rows_per_step(SEEN) for row in step] == expected
 
