@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from rlvr.console import error, say
+from rlvr.console import error, say, warn
 from rlvr.errors import Interrupted, RlvrError
 from rlvr.run_dir import RunDir
 
@@ -93,9 +93,13 @@ def mark_running(run_dir: RunDir) -> None:
 
 
 def record_ending(run_dir: RunDir, ending: Ending) -> None:
-    """Write ``status.json``, add the ending to the summary (when the run wrote one), print the last line."""
-    run_dir.write_json("status.json", ending.as_status())
-    _amend_summary(run_dir, ending)
+    """Write ``status.json``, add the ending to the summary (when the run wrote one), print the last line.
+    A write that fails here (the disk is full) is a warning: the job's own error stays the one reported."""
+    try:
+        run_dir.write_json("status.json", ending.as_status())
+        _amend_summary(run_dir, ending)
+    except OSError as err:
+        warn(f"could not record the ending in {run_dir.path}: {err.strerror or err}")
     # The error itself was printed already; a failed ending goes to stderr after it, with the problems.
     (say if ending.status == "ok" else error)(f"{ending.headline()} — run dir: {run_dir.path}")
 

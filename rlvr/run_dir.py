@@ -124,8 +124,12 @@ class RunDir:
             return self.path / name
         target = self.file(name)
         temporary = target.with_name(f".{target.name}.tmp")
-        temporary.write_text(redact_text(text), encoding="utf-8")
-        os.replace(temporary, target)
+        try:
+            temporary.write_text(redact_text(text), encoding="utf-8")
+            os.replace(temporary, target)
+        except BaseException:
+            temporary.unlink(missing_ok=True)  # a full disk leaves no half-written temporary behind
+            raise
         return target
 
     def write_json(self, name: str, data: Any) -> Path:

@@ -538,6 +538,65 @@ def test_a_second_run_into_a_running_jobs_dir(tiny_model_dir: Path, tmp_path: Pa
     assert json.loads((run_dir / "status.json").read_text())["status"] == "interrupted"  # the first's own
 
 
+# (mistake, file-size limit in bytes, extra overrides, the whole line: {run_dir}; {free} is the measured
+#  free space). A file-size limit (RLIMIT_FSIZE) makes writers fail as a full disk does, for real.
+DISK_FULL_LINES = [
+    (
+        "disk full at a checkpoint",
+        30_000,  # the LoRA adapter (12 kB) fits, the optimizer state (40 kB) does not
+        ["train.max_steps=2", "train.save_strategy=steps", "train.save_steps=1"],
+        "rlvr: could not write {run_dir}/checkpoints/checkpoint-1 (RuntimeError: basic_ios::clear: iostream "
+        "error; {free}): it is incomplete and a resume skips it; no complete checkpoint yet. Already on disk "
+        "in {run_dir}: checkpoints, manifest.json, metrics.jsonl, resolved_config.yaml, run_pipeline.log, "
+        "status.json. Fix: free space or lift the limit, then remove {run_dir}/checkpoints and re-run",
+    ),
+    (
+        "disk full at the final save",
+        10_000,  # the adapter does not fit
+        ["train.max_steps=1", "train.save_strategy=no"],
+        "rlvr: could not write {run_dir}/final_model (SafetensorError: Error while serializing: I/O error: File "
+        "too large (os error 27); {free}). Already on disk in {run_dir}: checkpoints, eval_report.json, "
+        "manifest.json, metrics.jsonl, resolved_config.yaml, run_pipeline.log, status.json. Fix: free space "
+        "or choose another hydra.run.dir, then resume with train.resume_from_checkpoint=auto (checkpoints) or "
+        "re-run",
+    ),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("mistake", "limit", "extra", "line"), DISK_FULL_LINES, ids=[c[0] for c in DISK_FULL_LINES]
+)
+def test_disk_full_line(
+    mistake: str, limit: int, extra: list[str], line: str, tiny_model_dir: Path, tmp_path: Path
+) -> None:
+    import re
+    import resource
+
+    def limited() -> None:  # in the child: writes past `limit` bytes fail with EFBIG, as on a full disk
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    run_dir = tmp_path / "run"
+    lora = ["eval.enabled=false", "model.lora.enabled=true", "model.lora.r=4"]
+    args = tiny_args(tiny_model_dir, run_dir, *lora, *extra)
+    result = subprocess.run(
+        [sys.executable, SCRIPT, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=OFFLINE,
+        preexec_fn=limited,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 7, output[-3000:]
+    lines = [re.sub(r"\d+\.\d\d GiB free there", "{free}", x) for x in output.splitlines()]
+    assert line.format(run_dir=run_dir, free="{free}") in lines and "Traceback" not in output, output[-3000:]
+    status = json.loads((run_dir / "status.json").read_text())
+    assert (status["status"], status["exit_code"]) == ("failed", 7)
+    assert not list(run_dir.rglob(".*.tmp"))  # no half-written temporary file
+
+
 #: Catalogue cases whose test lives next to the code it covers: mistake → that test.
 TESTED_ELSEWHERE = {
     "a secret in the W&B notes": "tests/observers/test_training_run.py::test_no_secret_reaches_any_file_of_the_run_dir",
@@ -547,7 +606,15 @@ TESTED_ELSEWHERE = {
 
 def catalogued() -> list[str]:
     """The names of this file's cases (CONFIGURATION_GUIDE.md's table lists each)."""
-    cases = [*CONFIG_LINES, *IMPORT_LINES, *RUNTIME_LINES, *DATA_LINES, *RESUME_LINES, *ENDINGS]
+    cases = [
+        *CONFIG_LINES,
+        *IMPORT_LINES,
+        *RUNTIME_LINES,
+        *DATA_LINES,
+        *RESUME_LINES,
+        *DISK_FULL_LINES,
+        *ENDINGS,
+    ]
     return [c[0] for c in cases] + list(TESTED_ELSEWHERE)
 
 

@@ -51,6 +51,7 @@ def test_an_interrupted_write_keeps_the_previous_file(tmp_path: Path, monkeypatc
     with pytest.raises(OSError, match="No space left"):
         run_dir.write_json("eval_report.json", {"accuracy": 0.75})
     assert json.loads((tmp_path / "eval_report.json").read_text()) == {"accuracy": 0.5}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["eval_report.json"]  # no temporary left behind
 
 
 def test_discard_unused_removes_only_hydra_only_dirs(tmp_path: Path, monkeypatch) -> None:

@@ -12,6 +12,7 @@ LoRA adapter when LoRA is on) → write the eval report → close the observer. 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from omegaconf import DictConfig
@@ -32,6 +33,7 @@ from rlvr.interfaces import (
 from rlvr.manifest import write_manifest
 from rlvr.modes.eval import adopt_point, format_check, summarize_evaluation
 from rlvr.modes.sweep import sweep_run_names
+from rlvr.modes.write_errors import checkpoint_write_error, save_error
 from rlvr.observers.callback import observer_callback, quiet_trainer
 from rlvr.observers.silent import for_rank
 from rlvr.run_dir import RunDir
@@ -154,7 +156,13 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
             _evaluate(parts, trainer, "before", run_dir, report, results)
             adopt_point(periodic, trainer.state.global_step, results.get("before"))
         set_phase("training")
-        output = parts.loop.train(trainer)
+        try:
+            output = parts.loop.train(trainer)
+        except Exception as err:  # a checkpoint that could not be written is one OutputError
+            checkpoints = Path(trainer.args.output_dir)
+            if failed_write := checkpoint_write_error(err, run_dir, checkpoints):
+                raise failed_write from err
+            raise
         if output is None:  # resumed a run that had already reached max_steps
             return report
         report["reward_errors"] = parts.rewards.error_counts
@@ -181,16 +189,29 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
         run_dir.write_json("eval_report.json", report)
         return report
     finally:
-        parts.observer.finish(
+        finish_observer(parts.observer, report)
+
+
+def finish_observer(observer: Observer, report: dict[str, Any]) -> None:
+    """Write the summary and close the backends; when that fails while the run is already failing (a
+    full disk), warn, so the first error stays the one reported."""
+    import sys
+
+    failing = sys.exc_info()[1]  # called from a finally: the error the run is stopping with, if any
+    try:
+        observer.finish(
             {f"eval/{t}/accuracy": report[t]["accuracy"] for t in ("before", "after") if t in report}
         )
+    except Exception as err:
+        if failing is None:
+            raise
+        warn(f"the summary could not be written: {type(err).__name__}: {err}")
 
 
 def save_final(parts: Components, trainer: Any, run_dir: RunDir, report: dict[str, Any]) -> None:
-    """Save the final model (and the merged one when asked); a failed write names the path, the reason
-    and what is already safe on disk."""
-    from rlvr.errors import OutputError
-
+    """Save the final model (and the merged one when asked); a failed write — whatever the writer
+    raised: OSError, SafetensorError, torch's RuntimeError — names the path, the reason and what is
+    already safe on disk."""
     target = run_dir.file("final_model")
     try:
         save_policy(trainer, parts.policy.tokenizer, run_dir, str(target))
@@ -200,13 +221,8 @@ def save_final(parts: Components, trainer: Any, run_dir: RunDir, report: dict[st
 
             target = run_dir.file("merged_model")
             report["merged_model"] = str(save_merged(trainer.model, parts.policy.tokenizer, target))
-    except OSError as err:
-        saved = sorted(p.name for p in run_dir.path.iterdir() if not p.name.startswith("."))
-        raise OutputError(
-            f"could not write {target}: {err.strerror or err}. Already on disk in {run_dir.path}: "
-            f"{', '.join(saved)}. Fix: free space or choose another hydra.run.dir, then resume with "
-            "train.resume_from_checkpoint=auto (checkpoints) or re-run"
-        ) from err
+    except Exception as err:
+        raise save_error(err, target, run_dir) from err
 
 
 def save_policy(trainer: Any, tokenizer: Any, run_dir: RunDir, path: str) -> None:
