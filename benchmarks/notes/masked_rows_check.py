@@ -3,7 +3,7 @@
     python benchmarks/notes/masked_rows_check.py
 
 The policy's training forward sees such rows at every left-padded position (see
-``rlvr/models/attention_mask.py``). For each SDPA backend and a few sequence lengths around the one of the
+``rlvr/rollout/attention_mask.py``). For each SDPA backend and a few sequence lengths around the one of the
 issue-#12 NaN step (448 = 192 prompt + 256 completion), on the shapes of SmolLM2-135M (9 heads of 64, bf16,
 64 rows, 0–110 left pads per row), runs forward + backward with the gradient zero at padded rows (they are
 outside the loss) and prints, as JSON lines, the non-finite counts in the output and in dq/dk/dv — once
@@ -24,7 +24,7 @@ def main() -> None:
     import torch.nn.functional as F
     from torch.nn.attention import SDPBackend, sdpa_kernel
 
-    from rlvr.models.attention_mask import unmask_empty_rows
+    from rlvr.rollout.attention_mask import unmask_empty_rows
 
     backends = {
         "default": None,

@@ -163,23 +163,25 @@ def _plot_input_issues(value: Any) -> list[ConfigIssue]:
     return issues
 
 
+#: Unsloth with TRL's vLLM path, said once: here before anything loads, and by
+#: :func:`rlvr.rollout.choice.resolve_backend` when the pair reaches run time anyway.
+UNSLOTH_VLLM = ConfigIssue(
+    "train.rollout.backend",
+    "vllm",
+    "TRL's vLLM path does not work with model_component=unsloth (it would load a second copy)",
+    "use model.fast_inference=true for Unsloth's vLLM, or train.rollout.backend=auto (rlvr's engine on a "
+    "GPU) or hf (Unsloth's generation)",
+)
+
+
 def unsloth_rollout_issues(cfg: DictConfig) -> list[ConfigIssue]:
     """``model_component=unsloth`` with ``train.rollout.backend=vllm``: TRL's vLLM path would load a second
-    copy of the weights beside Unsloth's. Said here, before Unsloth is imported and the model loaded;
-    :func:`rlvr.rollout.choice.resolve_backend` refuses the same pair at run time."""
+    copy of the weights beside Unsloth's. Said here, before Unsloth is imported and the model loaded."""
     target = OmegaConf.select(cfg, "model._target_", default="")
     backend = OmegaConf.select(cfg, "train.rollout.backend", default=None)
     if not str(target).endswith(".UnslothModel") or backend != "vllm":
         return []
-    return [
-        ConfigIssue(
-            "train.rollout.backend",
-            "vllm",
-            "TRL's vLLM path does not work with model_component=unsloth (it would load a second copy)",
-            "use model.fast_inference=true for Unsloth's vLLM, or train.rollout.backend=auto (rlvr's "
-            "engine on a GPU) or trl (Unsloth's generation)",
-        )
-    ]
+    return [UNSLOTH_VLLM]
 
 
 def answer_format_issues(config: dict[str, Any]) -> list[ConfigIssue]:

@@ -32,7 +32,7 @@ from rlvr.evaluation.sharding import eval_shard, shared_out
 from rlvr.interfaces import Judge, Observer
 from rlvr.prompts import render_prompt
 from rlvr.rollout import SamplingSettings
-from rlvr.rollout.choice import resolve_backend
+from rlvr.rollout.choice import deprecated, resolve_backend
 from rlvr.rollout.sampling import keyed_logits_processor, row_key
 from rlvr.run_dir import RunDir
 
@@ -75,7 +75,7 @@ class GreedyAccuracy:
         self.strategies = list(strategies)
         self.tolerance = tolerance
         self.judge = judge
-        self.backend = backend
+        self.backend = deprecated("eval.backend", backend)
         self.every_n_steps = every_n_steps if enabled else 0
         self.periodic_samples = periodic_samples
         self.samples_per_problem = samples_per_problem
@@ -242,7 +242,7 @@ class GreedyAccuracy:
     ) -> list[list[tuple[str, int]]]:
         """``n`` completions per prompt through the configured backend (keyed draws with ``row_keys``)."""
         texts = [render_prompt(p, tokenizer) for p in prompts for _ in range(n)]
-        # auto: the engine on a CUDA GPU, as for rollouts (Unsloth's vLLM engine when the model has one).
+        # auto: the engine on a CUDA GPU, as for rollouts (hf when the model carries Unsloth's vLLM engine).
         if resolve_backend(self.backend, model) == "fast":
             flat = self._generate_fast(model, tokenizer, texts, settings, row_keys)
         else:

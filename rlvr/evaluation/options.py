@@ -7,8 +7,8 @@ from typing import Any
 from rlvr.answers import unknown_strategies
 from rlvr.config.errors import ConfigIssue
 from rlvr.evaluation.suite import suite_issues
+from rlvr.rollout.choice import backend_issue
 
-BACKENDS = ("auto", "hf", "fast")
 JUDGES = ("reward", "numeric")
 #: Periodic-eval metrics a best checkpoint can be chosen by (higher is better for each).
 BEST_METRICS = ("accuracy", "format_rate")
@@ -20,12 +20,6 @@ def eval_config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]
     issues = [
         ConfigIssue(f"{prefix}.{key}", kwargs[key], rule, fix)
         for key, choices, rule, fix in (
-            (
-                "backend",
-                BACKENDS,
-                "unknown generation backend",
-                "use auto (fast on a CUDA GPU, hf elsewhere), hf (model.generate) or fast (the rollout engine)",
-            ),
             (
                 "judge",
                 JUDGES,
@@ -47,6 +41,8 @@ def eval_config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]
         )
         if key in kwargs and kwargs[key] not in choices
     ]
+    if "backend" in kwargs and (problem := backend_issue(kwargs["backend"], rollouts=False)):
+        issues.append(ConfigIssue(f"{prefix}.backend", kwargs["backend"], *problem))
     if bad := unknown_strategies(kwargs.get("strategies") or []):
         issues.append(
             ConfigIssue(

@@ -13,10 +13,10 @@ from typing import Any, Literal
 from rlvr.config.errors import ConfigIssue
 from rlvr.errors import ModelError
 from rlvr.interfaces import LoadedModel
-from rlvr.models.attention_mask import guard_empty_attention_rows
 from rlvr.models.checks import chat_template_issues, check_lora_targets
 from rlvr.models.quantization import quantization_kwargs
 from rlvr.paths import is_package_path, missing_path_problem, resolve_path
+from rlvr.rollout.attention_mask import guard_empty_attention_rows
 
 Dtype = Literal["auto", "bfloat16", "float16", "float32"]
 #: Attention kernels transformers accepts by name (null = its own choice).

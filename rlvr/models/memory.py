@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rlvr.rollout.choice import choose
+
 GIB = 2**30
 #: Linear layers per decoder block that ``target_modules=all-linear`` adapts (q, k, v, o, gate, up, down).
 LINEARS_PER_LAYER = 7
@@ -135,6 +137,10 @@ def plan_from_settings(model: dict[str, Any], train: dict[str, Any], cuda: bool)
     steps = train.get("steps_per_generation") or train.get("gradient_accumulation_steps") or 1
     rows = train.get("generation_batch_size") or (train.get("per_device_train_batch_size") or 8) * steps
     backend = (train.get("rollout") or {}).get("backend", "auto")
+    unsloth_vllm = bool(model.get("fast_inference"))
+    # Under Unsloth's vLLM (fast_inference) Unsloth turns TRL's use_vllm on, so even a named engine falls
+    # back to it: no inference copy.
+    engine = choose(backend, cuda=cuda, unsloth_vllm=unsloth_vllm) == "fast" and not unsloth_vllm
     return MemoryPlan(
         weight_bytes=weight_bytes,
         trainable=trainable,
@@ -142,8 +148,5 @@ def plan_from_settings(model: dict[str, Any], train: dict[str, Any], cuda: bool)
         generation_batch=int(rows),
         sequence_tokens=int(train.get("max_completion_length") or 256) + 512,
         beta=float(train.get("beta") or 0.0),
-        # auto is the engine on a GPU (rlvr.training.rollout_settings). Under Unsloth's vLLM
-        # (fast_inference) Unsloth turns TRL's use_vllm on, so even a named engine falls back: no copy.
-        inference_copy=cuda and backend in ("fast", "auto") and not model.get("fast_inference"),
+        inference_copy=cuda and engine,
     )
-

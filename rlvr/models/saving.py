@@ -16,14 +16,13 @@ def save_merged(policy: Any, tokenizer: Any, directory: Path, dtype: str = "auto
     import torch
     from transformers import AutoModelForCausalLM
 
-    from rlvr.rollout.engine import merged_weights
+    from rlvr.rollout.weights import base_model, merged_weights
 
-    base = policy.get_base_model() if hasattr(policy, "get_base_model") else policy
+    base = base_model(policy)
     config = base.config.__class__.from_dict(base.config.to_dict())
     config.use_cache = True
-    for attribute in ("quantization_config",):
-        if hasattr(config, attribute):
-            delattr(config, attribute)
+    if hasattr(config, "quantization_config"):  # the merged copy holds plain float weights
+        delattr(config, "quantization_config")
     torch_dtype = _save_dtype(dtype, base, torch)
     with torch.random.fork_rng(), torch.device("cpu"):
         merged = AutoModelForCausalLM.from_config(config, dtype=torch_dtype)

@@ -23,9 +23,9 @@ from typing import Any, Literal
 from rlvr.config.errors import ConfigIssue
 from rlvr.errors import ModelError, SetupError
 from rlvr.interfaces import LoadedModel
-from rlvr.models.attention_mask import guard_empty_attention_rows
 from rlvr.models.hf import Dtype, HFModel, quantization_issues, save_merged_issues
 from rlvr.models.unsloth_setup import check_environment, import_unsloth, on_cpu
+from rlvr.rollout.attention_mask import guard_empty_attention_rows
 
 #: Unsloth's own defaults: the projections its kernels patch, and dropout 0 (its fast LoRA path).
 DEFAULT_LORA = {

@@ -11,7 +11,7 @@ Here a decode step (one query token) multiplies each KV head's keys by its group
 ``[rows, kv_heads, group, dim] @ [rows, kv_heads, dim, cache]``, masked softmax in float32, then the same
 for the values — K and V are read once, never copied. Anything else (prefill, a position bias, attention
 sinks, different K/V head sizes) goes to transformers' own SDPA function unchanged. The mask is the SDPA
-one (with :mod:`rlvr.models.attention_mask`'s guard), registered under the same name.
+one (with :mod:`rlvr.rollout.attention_mask`'s guard), registered under the same name.
 
     python run_pipeline.py train.rollout.decode_attention=grouped   # default
     python run_pipeline.py train.rollout.decode_attention=sdpa      # transformers' SDPA for every step
@@ -31,7 +31,7 @@ def register_grouped_decode() -> str:
     from transformers import AttentionInterface
     from transformers.masking_utils import AttentionMaskInterface
 
-    from rlvr.models.attention_mask import guard_empty_attention_rows
+    from rlvr.rollout.attention_mask import guard_empty_attention_rows
 
     guard_empty_attention_rows()
     AttentionInterface.register(NAME, grouped_decode_attention)

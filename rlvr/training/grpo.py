@@ -17,12 +17,12 @@ from rlvr.config.grpo_fields import grpo_config_defaults, grpo_config_fields
 from rlvr.config.grpo_values import train_value_issues
 from rlvr.console import say
 from rlvr.errors import ConfigError
-from rlvr.rollout.choice import resolve_backend
+from rlvr.rollout.choice import deprecated, resolve_backend
+from rlvr.rollout.settings import DEFAULT_ROLLOUT, engine_options, rollout_issues
 from rlvr.training.gpu_memory import gpu_memory_callback
 from rlvr.training.interrupts import GracefulStop
 from rlvr.training.nan_guard import nan_guard_callback
 from rlvr.training.resume import check_fits, checkpoint_step, resolve_checkpoint, resume_issues
-from rlvr.training.rollout_settings import DEFAULT_ROLLOUT, engine_options, rollout_issues
 from rlvr.training.rollout_trainer import rollout_trainer_class
 from rlvr.training.step_settings import DEFAULT_DYNAMIC_SAMPLING, DynamicSampling, Packing, step_issues
 from rlvr.training.trainer_class import compose_trainer_class, resolve_checkpointing, resolve_packing
@@ -54,6 +54,7 @@ class GRPOTrainingLoop:
         **grpo_args: Any,
     ):
         self.rollout = {**DEFAULT_ROLLOUT, **(rollout or {})}
+        self.rollout["backend"] = deprecated("train.rollout.backend", self.rollout["backend"])
         self.nan_guard = nan_guard
         self.packing = packing
         self.micro_batch_tokens = micro_batch_tokens

@@ -116,13 +116,13 @@ def test_rollouts_use_the_engine_on_a_gpu_unless_unsloths_vllm_is_loaded(
 
     monkeypatch.setitem(sys.modules, "unsloth", types.ModuleType("unsloth"))
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    assert resolve_backend("auto") == resolve_backend("trl") == "trl"
+    assert resolve_backend("auto") == resolve_backend("hf") == resolve_backend("trl") == "hf"
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     assert resolve_backend("auto") == resolve_backend("fast") == "fast"
     with_vllm = types.SimpleNamespace(vllm_engine=object())  # what fast_inference=true loads
-    assert resolve_backend("auto", with_vllm) == "trl"
+    assert resolve_backend("auto", with_vllm) == "hf"
     assert resolve_backend("fast", with_vllm) == "fast"  # named: the trainer falls back, saying why
-    with pytest.raises(ConfigError, match="model.fast_inference=true for Unsloth's vLLM path"):
+    with pytest.raises(ConfigError, match="model.fast_inference=true for Unsloth's vLLM, or"):
         resolve_backend("vllm")
 
 

@@ -15,7 +15,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from rlvr.rollout import RolloutEngine, SamplingSettings  # noqa: E402
-from rlvr.rollout.engine import merged_weights  # noqa: E402
+from rlvr.rollout.weights import merged_weights  # noqa: E402
 
 EOS, PAD = 3, 0
 PROMPTS = [[10, 11, 12, 13, 14, 15, 16], [20, 21], [30, 31, 32, 33]]  # different lengths: left padding

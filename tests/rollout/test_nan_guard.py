@@ -15,7 +15,7 @@ def train_with_nan_at_step(model_dir: Path, out: Path, policy: str, bad_step: in
     import torch
     from transformers import TrainerCallback
 
-    loop = tiny_loop(nan_guard=policy, rollout={"backend": "trl"})
+    loop = tiny_loop(nan_guard=policy, rollout={"backend": "hf"})
 
     class PoisonGradients(TrainerCallback):  # runs just before the optimizer step
         def on_pre_optimizer_step(self, args, state, control, model=None, **kwargs):

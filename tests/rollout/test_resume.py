@@ -16,7 +16,7 @@ KEYS = ("reward", "loss", "grad_norm", "completions/mean_length", "learning_rate
 
 def make_loop(max_steps: int, resume: str | None = None, **extra):
     return tiny_loop(
-        rollout={"backend": "trl"},
+        rollout={"backend": "hf"},
         max_steps=max_steps,
         resume_from_checkpoint=resume,
         lr_scheduler_type="linear",

@@ -31,7 +31,7 @@ def train(model_dir: Path, out: Path, backend: str, lora: bool) -> tuple[Any, li
 @pytest.mark.slow
 @pytest.mark.parametrize("lora", [False, True], ids=["full", "lora"])
 def test_fast_backend_trains_like_trl(tiny_model_dir: Path, tmp_path: Path, lora: bool) -> None:
-    reference_trainer, reference = train(tiny_model_dir, tmp_path / "trl", "trl", lora)
+    reference_trainer, reference = train(tiny_model_dir, tmp_path / "hf", "hf", lora)
     fast_trainer, fast = train(tiny_model_dir, tmp_path / "fast", "fast", lora)
     # rlvr's training-step mixins over TRL's GRPOTrainer, and over the fast-rollout subclass for "fast"
     assert [c.__name__ for c in type(reference_trainer).__mro__[3:4]] == ["GRPOTrainer"]

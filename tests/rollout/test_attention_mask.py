@@ -1,4 +1,4 @@
-"""The SDPA mask guard (``rlvr/models/attention_mask.py``): left-padded rows never attend to nothing, and
+"""The SDPA mask guard (``rlvr/rollout/attention_mask.py``): left-padded rows never attend to nothing, and
 real tokens see exactly what they saw before."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from rlvr.models.attention_mask import guard_empty_attention_rows, unmask_empty_rows  # noqa: E402
 from rlvr.models.hf import HFModel  # noqa: E402
+from rlvr.rollout.attention_mask import guard_empty_attention_rows, unmask_empty_rows  # noqa: E402
 
 
 def _original_sdpa_mask():

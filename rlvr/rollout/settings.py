@@ -1,17 +1,16 @@
-"""``train.rollout``: which engine generates GRPO's rollouts, checked before anything heavy is imported.
+"""``train.rollout``: which generator makes GRPO's rollouts and the engine's options, checked before
+anything heavy is imported.
 
-    python run_pipeline.py train.rollout.backend=fast      # rlvr's engine (default on a CUDA GPU)
-    python run_pipeline.py train.rollout.backend=trl       # TRL's own generate (default on CPU)
+    python run_pipeline.py train.rollout.backend=fast      # rlvr's engine (auto on a CUDA GPU)
+    python run_pipeline.py train.rollout.backend=hf        # the model's generate, through TRL (auto on CPU)
     python run_pipeline.py train.rollout.backend=vllm      # TRL's vLLM path (colocate unless train.vllm_mode)
 
-``auto`` picks ``fast`` when CUDA is available and ``trl`` otherwise: on CPU the engine gives no speed-up
-and TRL's path is the reference. With ``model_component=unsloth`` (Unsloth imported in this process) the
-same holds — the engine builds its inference copy from transformers' unpatched classes
-(:mod:`rlvr.rollout.unpatched`), and on an H200 it made a GRPO step of the 0.40B benchmark shape 2× faster
-than Unsloth's own generation (benchmarks/README.md) — except when the model carries
-Unsloth's vLLM engine (``model.fast_inference=true``): then ``auto`` is ``trl``, which Unsloth routes to
-that engine. ``vllm`` (TRL's vLLM path) is refused under Unsloth: ``model.fast_inference`` is Unsloth's
-way to vLLM.
+The backend names and what ``auto`` means are :mod:`rlvr.rollout.choice`'s, shared with ``eval.backend``.
+On CPU the engine gives no speed-up and the model's own ``generate`` is the reference. Under
+``model_component=unsloth`` the engine builds its inference copy from transformers' unpatched classes
+(:mod:`rlvr.rollout.unpatched`), so ``auto`` is the engine there too, except when the model carries
+Unsloth's vLLM engine (``model.fast_inference=true``): then ``hf``, which Unsloth routes to that engine.
+``vllm`` (TRL's vLLM path) is refused under Unsloth: ``model.fast_inference`` is Unsloth's way to vLLM.
 """
 
 from __future__ import annotations
@@ -20,10 +19,10 @@ import importlib.util
 from typing import Any
 
 from rlvr.config.errors import ConfigIssue
+from rlvr.rollout.attention import CHOICES as DECODE_ATTENTION
+from rlvr.rollout.choice import backend_issue, canonical
 
-BACKENDS = ("auto", "trl", "fast", "vllm")
 DTYPES = ("auto", "bfloat16", "float16", "float32")
-DECODE_ATTENTION = ("grouped", "sdpa")  # rlvr.rollout.attention.CHOICES, without importing torch here
 DEFAULT_ROLLOUT = {
     "backend": "auto",
     "dtype": "auto",
@@ -52,7 +51,9 @@ def rollout_issues(prefix: str, rollout: Any) -> list[ConfigIssue]:
         for key in sorted(set(rollout) - set(DEFAULT_ROLLOUT))
     ]
     settings = {**DEFAULT_ROLLOUT, **rollout}
-    for key, allowed in (("backend", BACKENDS), ("dtype", DTYPES), ("decode_attention", DECODE_ATTENTION)):
+    if problem := backend_issue(settings["backend"], rollouts=True):
+        issues.append(ConfigIssue(f"{prefix}.backend", settings["backend"], *problem))
+    for key, allowed in (("dtype", DTYPES), ("decode_attention", DECODE_ATTENTION)):
         if settings[key] not in allowed:
             issues.append(
                 ConfigIssue(
@@ -88,7 +89,7 @@ def rollout_issues(prefix: str, rollout: Any) -> list[ConfigIssue]:
                 f"e.g. {prefix}.logprob_gap_every=25",
             )
         )
-    if settings["backend"] == "vllm" and importlib.util.find_spec("vllm") is None:
+    if canonical(settings["backend"]) == "vllm" and importlib.util.find_spec("vllm") is None:
         issues.append(
             ConfigIssue(
                 f"{prefix}.backend",

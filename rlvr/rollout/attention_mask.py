@@ -1,18 +1,21 @@
-"""No query attends to nothing: a guard on transformers' SDPA attention mask.
+"""No query attends to nothing: a guard on transformers' SDPA attention mask, for the policy and the engine.
+
+It lives in the generation layer because both users need it: the model components install it when they
+load the policy (its training forward), and the engine's inference copy registers the guarded mask under
+its own attention name (:mod:`rlvr.rollout.attention`).
 
 Why: TRL pads prompts on the left, so in the policy's training forward the query at a padded position has
 every key masked (causal, and the keys before it are padding too). transformers 5 passes such all-False
 rows to ``torch.nn.functional.scaled_dot_product_attention`` unchanged (its 4.x ``allow_torch_fix``, which
 unmasked them, is gone). The forward is fine — the fused kernels return zeros there — but on a GPU the
-backward can return NaN for those rows: the bf16 GSM8K run of issue #12 (SmolLM2-135M, LoRA, H200, torch
-2.11) met it at optimizer step 17, where ``benchmarks/nan_hunt.py`` found the first non-finite gradient in
-the last decoder layer's attention backward, at every left-padded position and nowhere else. Those
+backward can return NaN for those rows (bf16, LoRA, torch 2.11: the first non-finite gradient appears in
+the last decoder layer's attention backward, at every left-padded position and nowhere else). Those
 positions are outside the loss, so their output gradient is exactly zero, but 0 × NaN in the weight
 products makes every weight gradient NaN ("non-finite gradients in all 420 tensors").
 
 The guard lets a fully masked row attend to every key instead. Only padded positions change: no real
 token ever attends to a padded key, so logits, log-probs, the loss and its gradients are the same as
-before (``tests/test_attention_mask.py`` checks this), and the NaN has nowhere to come from. Eager,
+before (``tests/rollout/test_attention_mask.py`` checks this), and the NaN has nowhere to come from. Eager,
 flash-attention and flex attention build their masks differently and are left alone.
 """
 
