@@ -88,3 +88,15 @@ def context_warnings(config: Any, lengths: dict[str, int | None]) -> list[str]:
         for key, value in lengths.items()
         if isinstance(value, int) and value > context
     ]
+
+
+def chat_template_problem(prompt: Any, tokenizer: Any) -> str | None:
+    """Chat prompts need the tokenizer's chat template; without one the first prompt fails deep in
+    transformers ("Cannot use chat template functions…")."""
+    if not getattr(prompt, "use_chat_template", False) or getattr(tokenizer, "chat_template", None):
+        return None
+    return (
+        "model.chat_template=None: the tokenizer has no chat template, and prompts.use_chat_template=true. "
+        "Fix: set model.chat_template to a template (text or a .jinja file), or prompts.use_chat_template=false "
+        "for plain-text prompts"
+    )

@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from rlvr.config.errors import ConfigIssue
-from rlvr.errors import ModelError
+from rlvr.errors import ModelError, RlvrError
 from rlvr.interfaces import LoadedModel
 from rlvr.models.checks import chat_template_issues, check_lora_targets
+from rlvr.models.files import local_model_problem, unreadable
 from rlvr.models.quantization import quantization_kwargs
 from rlvr.paths import is_package_path, missing_path_problem, resolve_path
 from rlvr.rollout.attention_mask import guard_empty_attention_rows
@@ -94,13 +95,8 @@ class HFModel:
         name, extra = self._source()
         try:
             tokenizer = AutoTokenizer.from_pretrained(name, trust_remote_code=self.trust_remote_code, **extra)
-        except OSError as err:
-            raise ModelError(
-                f"could not load the tokenizer of {self.model_name_or_path!r}: {err}. Offline? Set "
-                "model.model_name_or_path to a local directory or .gguf file."
-            ) from err
-        except (ValueError, RuntimeError, EOFError, IndexError, KeyError) as err:
-            raise self._unreadable("tokenizer", err) from err
+        except Exception as err:
+            raise self._load_error("the tokenizer of", err, weights=False) from err
         if self.eos_token:
             tokenizer.eos_token = self.eos_token
         if self.chat_template:
@@ -139,17 +135,15 @@ class HFModel:
                     torch,
                 )
             )
-        if self.lora.get("enabled"):  # a missing target module would fail only after the weights load
-            check_lora_targets(self.load_config(), self.lora["target_modules"])
         try:
+            config = self.load_config() if self.lora.get("enabled") else None
+            if config is not None:  # a missing target module would fail only after the weights load
+                check_lora_targets(config, self.lora["target_modules"])
             model = AutoModelForCausalLM.from_pretrained(name, **kwargs)
-        except OSError as err:
-            raise ModelError(
-                f"could not load model {self.model_name_or_path!r}: {err}. Offline? Set "
-                "model.model_name_or_path to a local directory or .gguf file."
-            ) from err
-        except (ValueError, RuntimeError, EOFError, IndexError, KeyError) as err:
-            raise self._unreadable("weights", err) from err
+        except RlvrError:
+            raise
+        except Exception as err:
+            raise self._load_error("model", err, weights=True) from err
         if "gguf_file" in extra:
             _clear_gguf_marks(model)
         if self.eos_token:
@@ -158,16 +152,26 @@ class HFModel:
         model.generation_config.pad_token_id = tokenizer.pad_token_id
         return LoadedModel(model, tokenizer, self._peft_config(), self.save_merged)
 
-    def _unreadable(self, what: str, err: Exception) -> Exception:
-        """A local model file that does not parse (a truncated download, say) as a ModelError naming the
-        path; anything else (a hub id, a real bug) keeps its own error."""
-        if not _looks_local(self.model_name_or_path):
+    def _load_error(self, what: str, err: Exception, weights: bool) -> Exception:
+        """A failed load as one ModelError. A local path is diagnosed from its files (an empty directory,
+        no config.json, a config that is not JSON, a cut weights or GGUF file: :mod:`rlvr.models.files`);
+        a hub id that cannot be fetched says "Offline?"; anything else (out of memory, a bug) stays."""
+        name = self.model_name_or_path
+        if "out of memory" in str(err).lower():
             return err
-        reason = str(err).strip().splitlines()[0][:200] if str(err).strip() else type(err).__name__
-        return ModelError(
-            f"could not read the {what} of {self.model_name_or_path} ({type(err).__name__}: {reason}). "
-            "The file may be truncated or corrupt: download it again, or check model.model_name_or_path"
-        )
+        if _looks_local(name):
+            problem = local_model_problem(resolve_path(name), weights) or unreadable(resolve_path(name), err)
+            return ModelError(
+                f"could not load {what} {name!r}: {problem}. Fix: point "
+                "model.model_name_or_path at a directory with config.json, the tokenizer and the weights, or at "
+                "a .gguf file (download it again if it was cut short)"
+            )
+        if isinstance(err, OSError):
+            return ModelError(
+                f"could not load {what} {name!r}: {str(err).splitlines()[0].rstrip('.')}. Offline? Set "
+                "model.model_name_or_path to a local directory or .gguf file."
+            )
+        return err
 
     def _peft_config(self) -> Any | None:
         if not self.lora.get("enabled"):

@@ -20,6 +20,7 @@ from omegaconf import DictConfig
 from rlvr.config import build
 from rlvr.console import debug, say, warn
 from rlvr.ending import set_phase
+from rlvr.errors import ConfigError
 from rlvr.interfaces import (
     DataComponent,
     DataSplits,
@@ -31,6 +32,7 @@ from rlvr.interfaces import (
     TrainingLoop,
 )
 from rlvr.manifest import write_manifest
+from rlvr.models.checks import chat_template_problem
 from rlvr.modes.eval import adopt_point, format_check, summarize_evaluation
 from rlvr.modes.sweep import sweep_run_names
 from rlvr.modes.write_errors import checkpoint_write_error, save_error
@@ -61,6 +63,8 @@ def build_components(cfg: DictConfig) -> Components:
     prompt = build(cfg.prompts)
     model_component: ModelComponent = build(cfg.model)
     tokenizer = model_component.load_tokenizer()
+    if problem := chat_template_problem(prompt, tokenizer):
+        raise ConfigError(problem)
     data_component: DataComponent = build(cfg.data)
     data = data_component.load(prompt, tokenizer)
     loop = build(cfg.train)  # before the weights: it checks the precision against this machine

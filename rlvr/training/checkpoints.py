@@ -16,10 +16,10 @@ names each differing key instead (``model.lora.r 16 → 8``).
 from __future__ import annotations
 
 import json
-import struct
-import zipfile
 from pathlib import Path
 from typing import Any
+
+from rlvr.file_checks import archive_problem, safetensors_problem
 
 #: Weight files a checkpoint may hold: a LoRA adapter, or a full model (one file or sharded).
 WEIGHTS = (
@@ -57,23 +57,9 @@ def checkpoint_problem(checkpoint: Path) -> str | None:
         path = checkpoint / name
         if not path.is_file():
             return f"no {name}"
-        if not zipfile.is_zipfile(path):
-            return f"{name} is truncated or corrupt"
+        if problem := archive_problem(path):
+            return problem
     return None
-
-
-def safetensors_problem(path: Path) -> str | None:
-    """Whether a safetensors file is whole: its header parses and its tensors end where the file ends."""
-    try:
-        with path.open("rb") as handle:
-            (length,) = struct.unpack("<Q", handle.read(8))
-            header = json.loads(handle.read(length))
-        end = max((v["data_offsets"][1] for k, v in header.items() if k != "__metadata__"), default=0)
-        if path.stat().st_size == 8 + length + end:
-            return None
-    except (OSError, ValueError, KeyError, TypeError, struct.error):
-        pass
-    return f"{path.name} is truncated or corrupt"
 
 
 def adapter_settings(checkpoint: Path) -> dict[str, Any] | None:

@@ -94,9 +94,13 @@ def test_a_gguf_path_splits_into_directory_and_file() -> None:
     assert HFModel("Qwen/Qwen2.5-0.5B-Instruct")._source() == ("Qwen/Qwen2.5-0.5B-Instruct", {})
 
 
-def test_an_unloadable_model_names_the_offline_fix() -> None:
-    with pytest.raises(OSError, match="Set model.model_name_or_path to a local directory or .gguf file"):
+def test_an_unloadable_local_model_says_why_from_its_files() -> None:
+    with pytest.raises(OSError) as caught:  # a ModelError (an OSError, so old catches still work)
         HFModel("/no/such/model/dir").load_tokenizer()
+    assert str(caught.value).startswith(
+        "could not load the tokenizer of '/no/such/model/dir': /no/such/model/dir does not exist. Fix: point "
+        "model.model_name_or_path at a directory with config.json"
+    )
 
 
 @pytest.mark.slow
