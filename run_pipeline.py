@@ -31,7 +31,7 @@ from rlvr.console import error
 from rlvr.job import run_job
 from rlvr.launch import is_main_process, launch_issue, launch_overrides
 from rlvr.modes import MODES, run  # light: components import torch/trl only when built
-from rlvr.run_dir import RunDir, occupied_run_dir
+from rlvr.run_dir import RunDir, occupied_run_dir, unwritable_run_dir
 
 CONFIG_DIR = str(Path(__file__).resolve().parent / "conf")
 
@@ -52,7 +52,9 @@ if __name__ == "__main__":
         error(str(ConfigValidationError(issues)))
         sys.exit(2)
     # Rank 0 checks the dir: the other ranks of a launch may start after it has begun writing there.
-    if problem := launch_issue(args) or (is_main_process() and occupied_run_dir(args)):
+    if problem := launch_issue(args) or (
+        is_main_process() and (unwritable_run_dir(args) or occupied_run_dir(args))
+    ):
         error(problem)
         sys.exit(2)
     # conf/hydra/launcher/*.yaml replace the plugins' options of the same name, keys and all; Hydra 1.3

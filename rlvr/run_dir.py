@@ -19,6 +19,7 @@ saved through the Trainer, which handles ranks itself.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -162,6 +163,33 @@ def jsonl_line(row: dict[str, Any]) -> str:
 def write_jsonl_file(path: Path, rows: Iterable[dict[str, Any]]) -> Path:
     """A JSONL file outside a run dir (``mode=score output=...``), written like the run's own files."""
     return RunDir(path.parent).write_jsonl(path.name, rows)
+
+
+def unwritable_run_dir(args: list[str]) -> str | None:
+    """Why the ``hydra.run.dir=`` / ``hydra.sweep.dir=`` named on the command line cannot hold a run
+    (``/proc/x``, a read-only filesystem, a full disk), or None. Checked before Hydra, which would stop
+    with a bare ``FileNotFoundError``/``PermissionError`` (or leave a 0-byte ``.hydra/overrides.yaml``):
+    the dir is created and a 4 kB probe file written and removed."""
+    chosen = dict(arg.lstrip("+").split("=", 1) for arg in args if "=" in arg and not arg.startswith("-"))
+    for key in ("hydra.run.dir", "hydra.sweep.dir"):
+        target = chosen.get(key, "").strip("'\"")
+        if not target:
+            continue
+        path = Path(target).expanduser()
+        probe = path / ".rlvr-write-probe"
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            probe.write_bytes(bytes(4096))
+            probe.unlink()
+        except OSError as err:
+            with contextlib.suppress(OSError):
+                probe.unlink(missing_ok=True)
+            where = f" ({err.filename})" if err.filename and str(err.filename) != target else ""
+            return (
+                f"{key}={target}: cannot write the run there: {err.strerror or err}{where}. Fix: choose a "
+                f"writable directory with free space, e.g. {key}=outputs/my-run"
+            )
+    return None
 
 
 def occupied_run_dir(args: list[str]) -> str | None:

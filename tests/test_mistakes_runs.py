@@ -705,10 +705,72 @@ def test_model_path_line(
     assert json.loads((run_dir / "status.json").read_text())["exit_code"] == code
 
 
+# (mistake, the run dir ({tmp}: the test's folder), a file-size limit or None, the whole line)
+RUN_DIR_LINES = [
+    (
+        "run dir under /proc",
+        "/proc/x",
+        None,
+        "rlvr: hydra.run.dir=/proc/x: cannot write the run there: No such file or directory. Fix: choose a "
+        "writable directory with free space, e.g. hydra.run.dir=outputs/my-run",
+    ),
+    (
+        "run dir on a full disk",
+        "{tmp}/run",
+        1000,  # nothing over 1 kB can be written: as a full disk, for real
+        "rlvr: hydra.run.dir={tmp}/run: cannot write the run there: File too large. Fix: choose a writable "
+        "directory with free space, e.g. hydra.run.dir=outputs/my-run",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("mistake", "target", "limit", "line"), RUN_DIR_LINES, ids=[c[0] for c in RUN_DIR_LINES]
+)
+def test_run_dir_line(mistake: str, target: str, limit: int | None, line: str, tmp_path: Path) -> None:
+    import resource
+
+    def limited() -> None:
+        if limit is not None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    run_dir = target.format(tmp=tmp_path)
+    result = subprocess.run(
+        [sys.executable, SCRIPT, "mode=check", f"hydra.run.dir={run_dir}"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=OFFLINE,
+        preexec_fn=limited,
+    )
+    assert (result.returncode, result.stderr.splitlines()) == (2, [line.format(tmp=tmp_path)]), result.stderr
+    assert not (Path(run_dir) / ".hydra").exists()  # refused before Hydra wrote anything
+
+
+@pytest.mark.slow
+def test_a_non_ascii_run_dir_name(tiny_model_dir: Path, tmp_path: Path) -> None:
+    """Catalogue: "non-ASCII run dir name" — Hydra's lexer refused it unquoted; rlvr quotes it."""
+    run_dir = tmp_path / "ñandú-run"
+    args = [
+        "mode=check",
+        f"model.model_name_or_path={tiny_model_dir}",
+        "data.hub_id=null",
+        "data.path=pkg://rlvr/data/builtin/smoke_math_train.jsonl",
+        f"hydra.run.dir={run_dir}",
+    ]
+    result = run_until(args, None)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"rlvr: check passed: {run_dir / 'check_report.json'}" in result.stdout.splitlines()
+    assert "- mode=check" in (run_dir / ".hydra" / "overrides.yaml").read_text(encoding="utf-8")  # not 0 bytes
+    assert str(run_dir) in (run_dir / ".hydra" / "hydra.yaml").read_text(encoding="utf-8")
+
+
 #: Catalogue cases whose test lives next to the code it covers: mistake → that test.
 TESTED_ELSEWHERE = {
     "a secret in the W&B notes": "tests/observers/test_training_run.py::test_no_secret_reaches_any_file_of_the_run_dir",
     "two runs into one dir at once": "tests/test_mistakes_runs.py::test_a_second_run_into_a_running_jobs_dir",
+    "non-ASCII run dir name": "tests/test_mistakes_runs.py::test_a_non_ascii_run_dir_name",
 }
 
 
@@ -722,6 +784,7 @@ def catalogued() -> list[str]:
         *RESUME_LINES,
         *DISK_FULL_LINES,
         *MODEL_LINES,
+        *RUN_DIR_LINES,
         *ENDINGS,
     ]
     return [c[0] for c in cases] + list(TESTED_ELSEWHERE)

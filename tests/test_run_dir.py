@@ -115,3 +115,16 @@ def test_default_run_dir_has_microseconds() -> None:
 
     config = yaml.safe_load((ROOT / "conf" / "config.yaml").read_text())
     assert config["hydra"]["run"]["dir"].endswith("${now:%H-%M-%S-%f}")
+
+
+def test_an_unwritable_run_dir_is_named_before_hydra(tmp_path: Path) -> None:
+    from rlvr.run_dir import unwritable_run_dir
+
+    assert unwritable_run_dir([f"hydra.run.dir={tmp_path / 'new' / 'run'}"]) is None
+    assert sorted(p.name for p in (tmp_path / "new" / "run").iterdir()) == []  # the probe is gone
+    assert unwritable_run_dir(["train.max_steps=3"]) is None
+    problem = unwritable_run_dir(["hydra.sweep.dir=/proc/rlvr-sweep"])
+    assert problem == (
+        "hydra.sweep.dir=/proc/rlvr-sweep: cannot write the run there: No such file or directory. Fix: choose "
+        "a writable directory with free space, e.g. hydra.sweep.dir=outputs/my-run"
+    )

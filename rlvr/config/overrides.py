@@ -50,10 +50,22 @@ _INDEX = re.compile(r"\[(\d+)\]")
 _OVERRIDE = re.compile(r"^(?P<prefix>\+\+|\+|~)?(?P<key>[A-Za-z_][\w.\[\]/@-]*)(?P<rest>=.*|)$", re.S)
 
 
+def quote_non_ascii(arg: str) -> str:
+    """``hydra.run.dir=runs/ñandú`` → ``hydra.run.dir='runs/ñandú'``: Hydra's override lexer takes only
+    ASCII outside quotes and stops with a ``LexerNoViableAltException`` traceback. Lists, dicts, sweeps
+    (a comma) and values that are quoted already, or hold both quote characters, are left as they are."""
+    key, sep, value = arg.partition("=")
+    if arg.startswith("-") or not sep or value.isascii() or value[:1] in "'\"[{" or "," in value:
+        return arg
+    quote = "'" if "'" not in value else '"'
+    return arg if quote in value else f"{key}={quote}{value}{quote}"
+
+
 def normalise_override(arg: str) -> str:
     """Rewrite one override; anything that is not a component-node key override is returned unchanged."""
     if arg.startswith("-"):
         return arg
+    arg = quote_non_ascii(arg)
     match = _OVERRIDE.match(arg)
     if match and match.group("prefix") == "~":  # deletion: only the index spelling changes
         return "~" + _INDEX.sub(r".\1", match.group("key")) + match.group("rest")

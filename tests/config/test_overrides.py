@@ -136,3 +136,24 @@ def test_multirun_with_cfg_is_refused_plainly(tmp_path: Path) -> None:
     assert "command line='--cfg --multirun': Hydra runs only one of these per call" in result.stderr
     assert "drop --cfg to run the sweep" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        # Non-ASCII outside quotes stops Hydra's lexer: the value is quoted.
+        ("hydra.run.dir=runs/ñandú", "hydra.run.dir='runs/ñandú'"),
+        ("prompts.system_prompt=Réponds en français", "prompts.system_prompt='Réponds en français'"),
+        # A value holding a single quote gets double quotes.
+        ("prompts.system_prompt=l'été", 'prompts.system_prompt="l\'été"'),
+        # ASCII, already quoted, lists and sweeps stay as typed.
+        ("train.max_steps=3", "train.max_steps=3"),
+        ("hydra.run.dir='runs/ñ'", "hydra.run.dir='runs/ñ'"),
+        ("data.tags=[ñ,b]", "data.tags=[ñ,b]"),
+        ("seed=1,2", "seed=1,2"),
+    ],
+)
+def test_non_ascii_values_are_quoted_for_hydra(given: str, expected: str) -> None:
+    from rlvr.config.overrides import quote_non_ascii
+
+    assert quote_non_ascii(given) == expected
