@@ -173,6 +173,8 @@ class Evaluator(Protocol):
 
 
 class Observer(Protocol):
+    """Receives everything a run reports: training logs, evaluations, tables and the end."""
+
     def start(self, run_dir: RunDir, config: dict[str, Any]) -> None: ...
 
     def log_metrics(self, metrics: dict[str, Any], step: int, kind: str = "train") -> None: ...
@@ -182,4 +184,30 @@ class Observer(Protocol):
     def log_table(self, name: str, rows: list[dict[str, Any]], step: int) -> None:
         """Rows (eval samples, completions) for the outputs that show tables (W&B, TensorBoard)."""
 
+    def completions_every(self) -> int:
+        """Logging steps between tables of the latest completions (0 = never); the trainer callback asks."""
+
     def finish(self, summary: dict[str, Any] | None = None) -> None: ...
+
+
+class Sink(Protocol):
+    """One output of :class:`rlvr.observers.RunObserver` (``observer.sinks.<name>``: ``metrics.jsonl``, the
+    console, W&B, TensorBoard, or your own): the observer hands each one every record, table and alarm and
+    the summary, with secrets already masked. A record is ``{"kind": "train"|"eval"|"setup"|"data",
+    "step": N, "time_s": ..., <metrics>}``; keep what you need."""
+
+    #: Logging steps between tables of the latest completions this output wants (0 = none).
+    completions_every: int
+
+    def start(self, run_dir: RunDir, config: dict[str, Any]) -> list[dict[str, Any]] | None:
+        """Open the output; return the records an earlier attempt of this run wrote when a resumed run
+        continues them (the run's own record does), else None."""
+
+    def log(self, record: dict[str, Any]) -> None: ...
+
+    def table(self, name: str, rows: list[dict[str, Any]], step: int) -> None: ...
+
+    def alarm(self, name: str, message: str, step: int) -> None: ...
+
+    def finish(self, summary: dict[str, Any]) -> None:
+        """The run's summary (``summary.json``'s content, with ``plots``: title → PNG path); close."""

@@ -90,7 +90,7 @@ def redact_override(override: str) -> str:
 
 
 def redacting(target: Any) -> Any:
-    """A proxy of ``target`` (a W&B or TensorBoard sink) whose methods receive every argument redacted."""
+    """A proxy of ``target`` (an observer sink) whose methods receive every argument redacted."""
     return _Redacting(target)
 
 

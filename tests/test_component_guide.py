@@ -183,7 +183,10 @@ def test_observer_adds_a_csv_and_keeps_the_default_outputs(
     guide: Guide, capsys: pytest.CaptureFixture
 ) -> None:
     cfg = guide.compose(guide.command("observer_component=csv"))
-    assert cfg.observer.console and cfg.observer.metrics_file == "metrics.jsonl"  # from the default's file
+    sinks = cfg.observer.sinks  # the default's outputs, with the guide's entry merged in
+    assert (
+        list(sinks) == ["jsonl", "console", "wandb", "tensorboard", "csv"] and sinks.console.level == "normal"
+    )
     observer = build(cfg.observer)
     run_dir = RunDir(guide.work / "run")
     observer.start(run_dir, {})
@@ -203,12 +206,27 @@ def test_observer_adds_a_csv_and_keeps_the_default_outputs(
 
 
 def test_observer_keys_are_checked(guide: Guide) -> None:
-    cfg = guide.compose(guide.command("observer_component=csv"), "observer.keyz=[loss]")
-    with pytest.raises(ConfigValidationError, match=r"observer.keyz.*did you mean observer.keys"):
+    cfg = guide.compose(guide.command("observer_component=csv"), "observer.sinks.csv.keyz=[loss]")
+    with pytest.raises(
+        ConfigValidationError, match=r"observer.sinks.csv.keyz.*did you mean observer.sinks.csv.keys"
+    ):
         validate_config(cfg)
     cfg = guide.compose(guide.command("observer_component=csv"), "observer.wandb.mode=sometimes")
-    with pytest.raises(ConfigValidationError, match="unknown W&B mode"):
+    with pytest.raises(ConfigValidationError, match="observer.sinks.wandb.mode='sometimes': expected one of"):
         validate_config(cfg)
+
+
+def test_an_added_output_loses_no_other_output(guide: Guide) -> None:
+    """W&B's completion tables stay on beside the guide's output: the observer asks every sink."""
+    wandb = ["observer.sinks.wandb.enabled=true", "observer.sinks.wandb.completions_every=3"]
+    observer = build(guide.compose(guide.command("observer_component=csv"), *wandb).observer)
+    assert list(observer.sinks) == ["jsonl", "console", "wandb", "csv"] and observer.completions_every() == 3
+
+
+def test_the_guides_command_line_entry_composes(guide: Guide) -> None:
+    cfg = guide.compose(["experiment=smoke", "+observer.sinks.csv._target_=my_observers.CsvSink"])
+    validate_config(cfg, modes=MODES)
+    assert list(build(cfg.observer).sinks) == ["jsonl", "console", "csv"]
 
 
 # --- all three in one training run ----------------------------------------------------------------

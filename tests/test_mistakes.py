@@ -180,7 +180,7 @@ CONFIG_MISTAKES = [
         "unknown console level",
         ["observer.console=loud"],
         2,
-        ["observer.console='loud'", "quiet, normal, verbose"],
+        ["observer.sinks.console.level='loud'", "quiet, normal, verbose"],
     ),
     ("two commands at once", ["-m", "train.learning_rate=1e-5,2e-5", "--cfg", "job"], 2, ["--cfg", "-m"]),
 ]

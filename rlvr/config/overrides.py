@@ -50,6 +50,34 @@ _INDEX = re.compile(r"\[(\d+)\]")
 _OVERRIDE = re.compile(r"^(?P<prefix>\+\+|\+|~)?(?P<key>[A-Za-z_][\w.\[\]/@-]*)(?P<rest>=.*|)$", re.S)
 
 
+#: Observer keys from before ``observer.sinks`` → where they live now. On the command line the old
+#: spellings are rewritten and keep working; in a YAML node validation names the new key
+#: (:meth:`rlvr.observers.RunObserver.config_issues`).
+MOVED_KEYS = {
+    "observer.console": "observer.sinks.console.level",
+    "observer.metrics_file": "observer.sinks.jsonl.filename",
+    "observer.wandb": "observer.sinks.wandb",
+    "observer.tensorboard": "observer.sinks.tensorboard",
+    "observer.backends": "observer.sinks.<name>.enabled=true",
+}
+
+
+def moved_overrides(arg: str) -> list[str]:
+    """``arg`` in today's spelling: ``observer.backends=[wandb]`` → ``observer.sinks.wandb.enabled=true``,
+    ``observer.wandb.mode=offline`` → ``observer.sinks.wandb.mode=offline``; anything else unchanged."""
+    match = _OVERRIDE.match(arg)
+    if not match or not match.group("rest") or match.group("prefix") == "~":
+        return [arg]
+    key, rest = match.group("key"), match.group("rest")
+    if key == "observer.backends":
+        names = [n.strip() for n in rest[1:].strip().strip("[]").split(",") if n.strip()]
+        return [f"observer.sinks.{name}.enabled=true" for name in names]
+    for old, new in MOVED_KEYS.items():
+        if key == old or key.startswith(f"{old}."):
+            return [f"{match.group('prefix') or ''}{new}{key[len(old) :]}{rest}"]
+    return [arg]
+
+
 def quote_non_ascii(arg: str) -> str:
     """``hydra.run.dir=runs/ñandú`` → ``hydra.run.dir='runs/ñandú'``: Hydra's override lexer takes only
     ASCII outside quotes and stops with a ``LexerNoViableAltException`` traceback. Lists, dicts, sweeps
@@ -210,7 +238,7 @@ def normalise_overrides(args: list[str]) -> list[str]:
         elif arg.startswith("-"):
             flags.append(arg)
         else:
-            overrides.append(normalise_override(arg))
+            overrides += [normalise_override(a) for a in moved_overrides(arg)]
     return flags + overrides + companion_overrides(overrides)
 
 

@@ -1,6 +1,6 @@
 """Names a run of a Hydra sweep (``-m``) for the observer: W&B group = the sweep, name = its overrides.
 
-    python run_pipeline.py -m train.learning_rate=1e-5,3e-6 observer.backends=[wandb]
+    python run_pipeline.py -m train.learning_rate=1e-5,3e-6 observer.sinks.wandb.enabled=true
     # → group "2026-11-29/10-00-00", names "train.learning_rate=1e-05" and "train.learning_rate=3e-06"
 
 Read here, in a mode, so the observer gets plain values in its own keys (and ``resolved_config.yaml``
@@ -15,11 +15,11 @@ from omegaconf import DictConfig, open_dict
 
 
 def sweep_run_names(cfg: DictConfig) -> None:
-    """Fill ``observer.wandb.group``/``name`` when this is one job of a sweep and they are unset."""
+    """Fill ``observer.sinks.wandb.group``/``name`` when this is one job of a sweep and they are unset."""
     from hydra.core.hydra_config import HydraConfig
     from hydra.types import RunMode
 
-    wandb = (cfg.get("observer") or {}).get("wandb")
+    wandb = ((cfg.get("observer") or {}).get("sinks") or {}).get("wandb")
     if wandb is None or not HydraConfig.initialized():
         return
     hydra = HydraConfig.get()

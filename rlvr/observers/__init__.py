@@ -1,4 +1,4 @@
-"""Observer components: where metrics, evaluation reports and alarms go (console, JSONL, W&B, TensorBoard)."""
+"""Observer components: where metrics, evaluation reports and alarms go (the sinks: JSONL, console, W&B, TensorBoard, yours)."""
 
 from rlvr.observers.run_observer import RunObserver
 

@@ -33,7 +33,7 @@ def observer_callback(observer: Observer) -> Any:
                 return
             observer.log_metrics(logs, state.global_step)
             self.logged += 1
-            every = getattr(observer, "completions_every", lambda: 0)()
+            every = observer.completions_every()
             if every and self.trainer is not None and self.logged % every == 0:
                 observer.log_table("completions", latest_completions(self.trainer), state.global_step)
 

@@ -1,117 +1,77 @@
-"""The observer component: ``metrics.jsonl`` (always), the console, and the backends a run asks for.
+"""The observer component: one fan-out over the run's outputs, the health alarms and the summary.
 
-    python run_pipeline.py experiment=smoke observer.backends=[wandb,tensorboard] observer.wandb.mode=offline
+    python run_pipeline.py experiment=smoke observer.sinks.console.level=verbose
 
 Training metrics arrive through :func:`rlvr.observers.callback.observer_callback` (the trainer's
-``on_log``); evaluation reports and tables from the orchestrator. Every record goes to every output:
-the JSONL file (``{"kind": "train"|"eval"|"setup"|"data", "step": N, ...}``, one file for the whole
-run, readable with ``pandas.read_json(lines=True)``), the console (:mod:`~rlvr.observers.console_view`),
-W&B and TensorBoard. Health alarms (:mod:`~rlvr.observers.alarms`) watch the same stream. ``finish``
-writes ``summary.json``/``summary.md`` and the plots, and prints the summary table.
+``on_log``); evaluation reports and tables from the orchestrator. Each becomes one record
+(``{"kind": "train"|"eval"|"setup"|"data", "step": N, "time_s": ..., <metrics>}``) handed to every output
+under ``observer.sinks`` (:mod:`~rlvr.observers.sink_nodes`: ``metrics.jsonl``, the console, the
+dashboards, a user's own), which this module knows by no name. Health alarms
+(:mod:`~rlvr.observers.alarms`) watch the same stream and go to every output. ``finish`` writes
+``summary.json``/``summary.md`` and the plots and hands the summary to every output.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import time
-from typing import Any, Literal
+from typing import Any
 
-from rlvr.config.errors import ConfigIssue
+from rlvr.config.errors import ConfigIssue, ConfigValidationError, unknown_key_issue
+from rlvr.config.overrides import MOVED_KEYS
 from rlvr.console import warn
 from rlvr.observers.alarms import DEFAULT_ALARMS, HealthMonitor
-from rlvr.observers.console_view import ConsoleView
-from rlvr.observers.summary import build_summary, summary_markdown, summary_rows
-from rlvr.observers.wandb_sink import DEFAULT_WANDB, MODES, effective_mode
-from rlvr.redaction import redact, redacting
+from rlvr.observers.sink_nodes import DEFAULT_SINKS, build_sinks, sinks_issues
+from rlvr.observers.summary import build_summary, summary_markdown
 
-BACKENDS = ("wandb", "tensorboard")
-DEFAULT_TENSORBOARD: dict[str, Any] = {"subdir": "tensorboard"}
-__all__ = ["DEFAULT_ALARMS", "DEFAULT_TENSORBOARD", "DEFAULT_WANDB", "RunObserver"]
+#: The observer's own keys; every output's settings live in its node under ``sinks``.
+KEYS = ("sinks", "alarms", "plots")
+__all__ = ["DEFAULT_ALARMS", "DEFAULT_SINKS", "RunObserver"]
 
 
 class RunObserver:
-    """Writes ``metrics.jsonl``, prints the console view, mirrors everything to the chosen backends."""
+    """Hands every record, table, alarm and the summary to the configured sinks; keeps the health
+    monitor and writes the summary and plots."""
 
     def __init__(
         self,
-        console: Literal["quiet", "normal", "verbose"] | bool = "normal",
-        metrics_file: str = "metrics.jsonl",
-        backends: list[str] | None = None,
-        wandb: dict[str, Any] | None = None,
-        tensorboard: dict[str, Any] | None = None,
+        sinks: dict[str, Any] | None = None,
         alarms: dict[str, Any] | None = None,
         plots: bool = True,
+        **moved: Any,
     ):
-        self.console = console
-        self.metrics_file = metrics_file
-        self.backends = list(backends or [])
-        self.wandb_settings = {**DEFAULT_WANDB, **(wandb or {})}
-        self.tensorboard_settings = {**DEFAULT_TENSORBOARD, **(tensorboard or {})}
+        if moved:  # keys from before observer.sinks, given from Python: say where they live now
+            raise ConfigValidationError(RunObserver.config_issues("observer", moved))
+        self.sinks = build_sinks(sinks)
         self.plots = plots
         self.monitor = HealthMonitor(alarms)
-        self.view = ConsoleView(console)
-        self.sinks: dict[str, Any] = {}
         self.records: list[dict[str, Any]] = []
         self._run_dir: Any = None
         self._started = time.perf_counter()
 
     def start(self, run_dir: Any, config: dict[str, Any]) -> None:
-        """Open the metrics file and the backends (``config`` arrives with secrets already masked)."""
+        """Open every sink (``config`` arrives with secrets already masked); a resumed run continues the
+        records its earlier attempt wrote, so the summary and plots cover the whole run."""
         # The run's one clock (rlvr.run_dir.RunDir.started), so the summary's wall time is the job's.
         self._run_dir, self._started = run_dir, getattr(run_dir, "started", time.perf_counter())
-        metrics = run_dir.file(self.metrics_file)
-        if _resuming(config) and metrics.is_file():  # a resumed run continues its file, summary and plots
-            lines = metrics.read_text(encoding="utf-8").splitlines()
-            self.records = [json.loads(line) for line in lines if line.strip()]
-        else:
-            run_dir.write_text(self.metrics_file, "")
-        # Each backend is built from redacted settings and only ever sees redacted arguments: W&B's
-        # notes, tags and name reach its run file, which no file-level mask can reach afterwards.
-        if "wandb" in self.backends:
-            from rlvr.observers.wandb_sink import WandbSink
-
-            self.sinks["wandb"] = redacting(WandbSink(redact(self.wandb_settings), run_dir, redact(config)))
-        if "tensorboard" in self.backends:
-            from rlvr.observers.tensorboard_sink import TensorBoardSink
-
-            subdir = self.tensorboard_settings["subdir"]
-            self.sinks["tensorboard"] = redacting(TensorBoardSink(run_dir, redact(config), subdir))
+        for sink in self.sinks.values():
+            earlier = sink.start(run_dir, config)
+            if earlier:
+                self.records = list(earlier)
 
     def log_metrics(self, metrics: dict[str, Any], step: int, kind: str = "train") -> None:
-        clean = {k: _plain(v) for k, v in metrics.items()}
         record = {
             "kind": kind,
             "step": step,
             "time_s": round(time.perf_counter() - self._started, 2),
-            **clean,
+            **{k: _plain(v) for k, v in metrics.items()},
         }
         self.records.append(record)
-        if self._run_dir is not None:
-            self._run_dir.append_jsonl(self.metrics_file, record)
-        self._show(kind, step, clean)
-        if kind in ("train", "eval"):
-            for sink in ("wandb", "tensorboard"):
-                if sink in self.sinks:
-                    self.sinks[sink].log(_prefixed(kind, clean), step)
+        for sink in self.sinks.values():
+            sink.log(record)
         for alarm in self.monitor.update({k: _number(v) for k, v in metrics.items()}, step, kind):
-            self.view.alarm(alarm.message)
-            if "wandb" in self.sinks:
-                self.sinks["wandb"].alarm(alarm.name, alarm.message, step)
-            if "tensorboard" in self.sinks:
-                self.sinks["tensorboard"].text("alarms", alarm.message, step)
-
-    def _show(self, kind: str, step: int, metrics: dict[str, Any]) -> None:
-        if kind == "setup":
-            self.view.setup(metrics.get("max_steps"))
-        elif kind == "data":
-            self.view.data(metrics.get("data") or {})
-        elif kind == "eval":
-            self.view.eval(step, metrics)
-        elif kind == "train" and "train_runtime" in metrics:
-            self.view.close()  # transformers' end-of-training record: the bar is done
-        elif kind == "train":
-            self.view.train(step, metrics)
+            for sink in self.sinks.values():
+                sink.alarm(alarm.name, alarm.message, step)
 
     def log_eval(self, report: dict[str, Any], step: int) -> None:
         """Log an evaluation report's summary (the per-sample rows go through :meth:`log_table`)."""
@@ -119,21 +79,20 @@ class RunObserver:
         self.log_metrics({"tag": report.get("tag"), **summary}, step, kind="eval")
 
     def log_table(self, name: str, rows: list[dict[str, Any]], step: int) -> None:
-        """Rows (completions, eval samples) for the backends that show tables; the JSONL skips them."""
-        for sink in ("wandb", "tensorboard"):
-            if sink in self.sinks:
-                self.sinks[sink].table(name, rows, step)
+        """Rows (completions, eval samples) for the sinks that show tables."""
+        for sink in self.sinks.values():
+            sink.table(name, rows, step)
 
     def completions_every(self) -> int:
-        """Logging steps between completion tables (0 = never): only W&B shows them."""
-        return int(self.wandb_settings["completions_every"] or 0) if "wandb" in self.sinks else 0
+        """Logging steps between completion tables: the most frequent any sink asks for (0 = none asks)."""
+        wanted = [int(sink.completions_every or 0) for sink in self.sinks.values()]
+        return min((every for every in wanted if every > 0), default=0)
 
     def finish(self, summary: dict[str, Any] | None = None) -> None:
-        """Write the summary and plots, print the table, close the backends."""
-        self.view.close()
+        """Write the summary and plots, then hand the summary to every sink, which closes it."""
         if self._run_dir is None:
             return
-        plots = self._draw_plots(max((r["step"] for r in self.records), default=0))
+        plots = self._draw_plots()
         result = build_summary(
             self.records,
             [a.as_dict() for a in self.monitor.fired],
@@ -145,12 +104,11 @@ class RunObserver:
         result["files"] |= {name: str(self._run_dir.path / name) for name in ("summary.json", "summary.md")}
         self._run_dir.write_json("summary.json", result)
         self._run_dir.write_text("summary.md", summary_markdown(result))
-        self.view.summary(summary_rows(result))
         for sink in self.sinks.values():
             sink.finish(result)
         self.sinks = {}
 
-    def _draw_plots(self, step: int) -> dict[str, str]:
+    def _draw_plots(self) -> dict[str, str]:
         """The PNGs (title → path); a plotting failure is a warning, never a lost run."""
         if not self.plots or not any(r["kind"] in ("train", "eval") for r in self.records):
             return {}
@@ -161,69 +119,39 @@ class RunObserver:
         except Exception as err:  # noqa: BLE001 - the run's results are saved already
             warn(f"plots skipped: {type(err).__name__}: {err}")
             return {}
-        if "wandb" in self.sinks:
-            self.sinks["wandb"].images([path for _, path in drawn], step)
         return {title: str(path) for title, path in drawn}
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
-        """Backends, W&B settings and alarm thresholds: names and values checked before anything runs."""
-        issues = [
-            ConfigIssue(f"{prefix}.backends", name, "unknown observer backend", f"use {list(BACKENDS)}")
-            for name in kwargs.get("backends") or []
-            if name not in BACKENDS
-        ]
-        for node, known in (
-            ("wandb", DEFAULT_WANDB),
-            ("alarms", DEFAULT_ALARMS),
-            ("tensorboard", DEFAULT_TENSORBOARD),
-        ):
-            settings = kwargs.get(node) or {}
-            for key in set(settings) - set(known):
-                fix = f"use one of {', '.join(known)}"
-                if node == "wandb" and key == "enabled":
-                    fix = f"list it instead: {prefix}.backends=[wandb]"
-                issues.append(
-                    ConfigIssue(f"{prefix}.{node}.{key}", settings[key], f"unknown {node} setting", fix)
-                )
-        mode = (kwargs.get("wandb") or {}).get("mode", "online")
-        if mode not in MODES:
-            issues.append(
-                ConfigIssue(
-                    f"{prefix}.wandb.mode", mode, "unknown W&B mode", "use online, offline or disabled"
-                )
-            )
-        issues += _installed_issues(prefix, kwargs.get("backends") or [])
-        if "wandb" in (kwargs.get("backends") or []) and mode in MODES and not issues:
-            effective_mode(mode)  # no credentials: say so now, before any model loads
+        """Every sink node checked like a component node; the alarm thresholds' names; keys from before
+        ``observer.sinks`` named with the key that replaced them."""
+        issues = [_moved_issue(prefix, key, value) for key, value in kwargs.items() if key not in KEYS]
+        issues += sinks_issues(f"{prefix}.sinks", kwargs.get("sinks"))
+        alarms = kwargs.get("alarms") or {}
+        for key in sorted(set(alarms) - set(DEFAULT_ALARMS)):
+            fix = f"use one of {', '.join(DEFAULT_ALARMS)}"
+            issues.append(ConfigIssue(f"{prefix}.alarms.{key}", alarms[key], "unknown alarms setting", fix))
         return issues
 
 
-def _installed_issues(prefix: str, backends: list[str]) -> list[ConfigIssue]:
-    import importlib.util
-
-    needs = {"wandb": "wandb", "tensorboard": "tensorboard"}
-    return [
-        ConfigIssue(
-            f"{prefix}.backends",
-            name,
-            f"{needs[name]} is not installed",
-            f"pip install {needs[name]}, or drop {name}",
+def _moved_issue(prefix: str, key: str, value: Any) -> ConfigIssue:
+    """A key that moved into ``observer.sinks``, with the spelling that replaces it; else an unknown key."""
+    new = MOVED_KEYS.get(f"observer.{key}")
+    if new is None:
+        return unknown_key_issue(prefix, key, value, KEYS, "rlvr.observers.RunObserver")
+    new = new.replace("observer", prefix, 1)
+    if key == "backends":
+        names = value if isinstance(value, list) else [value]
+        fix = (
+            "use " + " ".join(f"{prefix}.sinks.{name}.enabled=true" for name in names)
+            if names
+            else "remove it"
         )
-        for name in backends
-        if name in needs and importlib.util.find_spec(needs[name]) is None
-    ]
-
-
-def _resuming(config: dict[str, Any]) -> bool:
-    """Whether this run continues an earlier one in the same run dir (``train.resume_from_checkpoint``)."""
-    return (config.get("train") or {}).get("resume_from_checkpoint") not in (None, False, "false", "")
-
-
-def _prefixed(kind: str, metrics: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k if kind == "train" or k.startswith(f"{kind}/") else f"{kind}/{k}": v for k, v in metrics.items()
-    }
+    elif isinstance(value, dict):
+        fix = f"move these keys under {new}"
+    else:
+        fix = f"use {new}={value}"
+    return ConfigIssue(f"{prefix}.{key}", value, "moved into observer.sinks", fix)
 
 
 def _number(value: Any) -> Any:

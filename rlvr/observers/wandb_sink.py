@@ -4,7 +4,9 @@ The run id is kept in ``<run dir>/wandb_run_id``: a run resumed in the same dire
 same W&B run (``resume="allow"``). ``mode=online`` without credentials (no ``WANDB_API_KEY``, no
 ``api.wandb.ai`` entry in ``~/.netrc``) would stop a long job at start-up or hang on a login prompt,
 so the run goes on in ``offline`` mode with a warning saying how to sync it later. The warning comes
-from validation (:meth:`RunObserver.config_issues`), before any model loads, and once per process.
+from validation (:meth:`WandbSink.config_issues`), before any model loads, and once per process.
+
+    python run_pipeline.py observer.sinks.wandb.enabled=true observer.sinks.wandb.mode=offline
 """
 
 from __future__ import annotations
@@ -13,23 +15,13 @@ import netrc
 import os
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from rlvr.config.errors import ConfigIssue
 from rlvr.console import warn
-from rlvr.redaction import redact
+from rlvr.observers.sinks import prefixed
 from rlvr.run_dir import RunDir
 
-DEFAULT_WANDB: dict[str, Any] = {
-    "project": "rlvr",
-    "entity": None,
-    "name": None,
-    "group": None,
-    "tags": [],
-    "notes": None,
-    "mode": "online",
-    "completions_every": 0,
-}
-MODES = ("online", "offline", "disabled")
 RUN_ID_FILE = "wandb_run_id"
 
 
@@ -61,21 +53,45 @@ def effective_mode(mode: str) -> str:
 
 
 class WandbSink:
-    """One W&B run per run dir; everything the observer logs is mirrored here."""
+    """One W&B run per run dir: config, train/eval metrics, tables, alarms, the plots and the summary."""
 
-    def __init__(self, settings: dict[str, Any], run_dir: RunDir, config: dict[str, Any]):
+    #: Logging steps between tables of the latest completions (0 = never); set per run from the YAML.
+    completions_every = 0
+
+    def __init__(
+        self,
+        project: str = "rlvr",
+        entity: str | None = None,
+        name: str | None = None,
+        group: str | None = None,
+        tags: list[str] | None = None,
+        notes: str | None = None,
+        mode: Literal["online", "offline", "disabled"] = "online",
+        completions_every: int = 0,
+    ):
+        self.settings = {
+            "project": project,
+            "entity": entity,
+            "name": name,
+            "group": group,
+            "tags": list(tags or []),
+            "notes": notes,
+            "mode": mode,
+        }
+        self.completions_every = completions_every
+        self.run: Any = None
+        self._step = 0
+
+    def start(self, run_dir: RunDir, config: dict[str, Any]) -> None:
         import wandb
 
         self.wandb = wandb
-        self.settings = {**DEFAULT_WANDB, **settings}
         id_file = run_dir.file(RUN_ID_FILE)
         run_id = id_file.read_text().strip() if id_file.is_file() else uuid.uuid4().hex[:8]
         run_dir.write_text(RUN_ID_FILE, run_id + "\n")
-        init = {k: v for k, v in self.settings.items() if k != "completions_every"}
-        init["mode"] = effective_mode(init["mode"])
         self.run = wandb.init(
-            **init,
-            config=redact(config),
+            **{**self.settings, "mode": effective_mode(self.settings["mode"])},
+            config=config,
             dir=str(run_dir.path),
             id=run_id,
             resume="allow",
@@ -83,22 +99,29 @@ class WandbSink:
         )
         self.run_id = run_id
 
-    def log(self, metrics: dict[str, Any], step: int) -> None:
+    def log(self, record: dict[str, Any]) -> None:
+        self._step = max(self._step, int(record["step"]))
+        if record["kind"] not in ("train", "eval") or self.run is None:
+            return
         numbers = {
-            k: v for k, v in metrics.items() if isinstance(v, (int, float)) and not isinstance(v, bool)
+            k: v
+            for k, v in prefixed(record).items()
+            if isinstance(v, (int, float)) and not isinstance(v, bool)
         }
         if numbers:
-            self.run.log(numbers, step=step)
+            self.run.log(numbers, step=record["step"])
 
     def table(self, name: str, rows: list[dict[str, Any]], step: int) -> None:
         """Rows as a ``wandb.Table`` under ``<name>/step_<step>`` (one key per step, so none overwrites)."""
-        if not rows:
+        if not rows or self.run is None:
             return
         columns = list(rows[0])
         data = [[_cell(row.get(c)) for c in columns] for row in rows]
         self.run.log({f"{name}/step_{step:06d}": self.wandb.Table(columns=columns, data=data)}, step=step)
 
     def alarm(self, name: str, message: str, step: int) -> None:
+        if self.run is None:
+            return
         self.run.log({f"alarms/{name}": 1}, step=step)
         if self.run.settings.mode == "online":
             try:
@@ -106,15 +129,30 @@ class WandbSink:
             except Exception as err:  # noqa: BLE001 - an alert must never stop training
                 warn(f"W&B alert failed: {err}")
 
-    def images(self, paths: list[Path], step: int) -> None:
-        if paths:
-            self.run.log({f"plots/{p.stem}": self.wandb.Image(str(p)) for p in paths}, step=step)
-
     def finish(self, summary: dict[str, Any]) -> None:
+        """The plots as images at the last step, the summary's flat values, then the run's end."""
+        if self.run is None:
+            return
+        if paths := [Path(p) for p in (summary.get("plots") or {}).values()]:
+            self.run.log({f"plots/{p.stem}": self.wandb.Image(str(p)) for p in paths}, step=self._step)
         self.run.summary.update(
             {k: v for k, v in _flat(summary).items() if isinstance(v, (int, float, str, bool)) or v is None}
         )
         self.run.finish()
+        self.run = None
+
+    @staticmethod
+    def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
+        """wandb must be installed; ``online`` without credentials is said now (it logs offline)."""
+        import importlib.util
+
+        if importlib.util.find_spec("wandb") is None:
+            return [
+                ConfigIssue(prefix, "wandb", "wandb is not installed", f"pip install wandb, or drop {prefix}")
+            ]
+        if kwargs.get("mode", "online") in ("online", "offline", "disabled"):
+            effective_mode(kwargs.get("mode", "online"))  # no credentials: say so now, before any model loads
+        return []
 
 
 def _flat(value: dict[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -51,7 +51,10 @@ def _errors(overrides: list[str]) -> str:
         # component constructors, from their own annotations (string annotations resolved)
         (["eval.max_samples=abc"], ["eval.max_samples='abc'", "expected an int or null"]),
         (["model.load_in_4bit=maybe"], ["model.load_in_4bit='maybe'", "use model.load_in_4bit=true"]),
-        (["observer.console=1"], ["observer.console=1", "expected one of: quiet, normal, verbose or a bool"]),
+        (
+            ["observer.console=1"],
+            ["observer.sinks.console.level=1", "expected one of: quiet, normal, verbose or a bool"],
+        ),
         (["eval.strategies=3"], ["eval.strategies=3", "expected a list of strings"]),
         # a number where text is expected: quote it
         (["model.revision=1234"], ["model.revision=1234", "model.revision='1234'"]),

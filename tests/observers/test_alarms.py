@@ -11,6 +11,7 @@ import pytest
 
 from rlvr.observers import RunObserver
 from rlvr.observers.alarms import HealthMonitor
+from rlvr.observers.sink_nodes import DEFAULT_SINKS
 from rlvr.run_dir import RunDir
 
 HEALTHY = {
@@ -116,7 +117,9 @@ def test_messages_say_what_to_do() -> None:
 def test_observer_warns_and_lists_alarms_in_the_summary(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    observer = RunObserver(console="quiet", plots=False)
+    observer = RunObserver(
+        sinks={**DEFAULT_SINKS, "console": {**DEFAULT_SINKS["console"], "level": "quiet"}}, plots=False
+    )
     observer.start(RunDir(tmp_path), {})
     observer.log_metrics({**HEALTHY, "grad_norm": float("nan")}, step=1)
     observer.finish()

@@ -34,7 +34,13 @@ def no_wandb_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
 
 
 def one_run(run_dir: RunDir, settings: dict, steps: range, resume: str | None = None) -> RunObserver:
-    observer = RunObserver(console="quiet", backends=["wandb", "tensorboard"], wandb=settings, plots=False)
+    sinks = {
+        "jsonl": {"_target_": "rlvr.observers.sinks.JsonlSink"},
+        "console": {"_target_": "rlvr.observers.sinks.ConsoleSink", "level": "quiet"},
+        "wandb": {"_target_": "rlvr.observers.wandb_sink.WandbSink", **settings},
+        "tensorboard": {"_target_": "rlvr.observers.tensorboard_sink.TensorBoardSink"},
+    }
+    observer = RunObserver(sinks=sinks, plots=False)
     observer.start(
         run_dir, {"train": {"max_steps": 2, "resume_from_checkpoint": resume}, "hub_token": SECRET}
     )
@@ -125,19 +131,22 @@ def test_a_sweep_job_is_grouped_by_sweep_and_named_by_its_overrides(monkeypatch:
     )
     monkeypatch.setattr(HydraConfig, "initialized", staticmethod(lambda: True))
     monkeypatch.setattr(HydraConfig, "get", staticmethod(lambda: hydra))
-    cfg = OmegaConf.create({"observer": {"wandb": {"name": None, "group": None}}})
+    cfg = OmegaConf.create({"observer": {"sinks": {"wandb": {"name": None, "group": None}}}})
     sweep_run_names(cfg)
-    assert (cfg.observer.wandb.group, cfg.observer.wandb.name) == (
+    assert (cfg.observer.sinks.wandb.group, cfg.observer.sinks.wandb.name) == (
         "2026-11-29/10-00-00",
         "train.learning_rate=1e-05",
     )
-    chosen = OmegaConf.create({"observer": {"wandb": {"name": "mine", "group": "g"}}})
+    chosen = OmegaConf.create({"observer": {"sinks": {"wandb": {"name": "mine", "group": "g"}}}})
     sweep_run_names(chosen)
-    assert (chosen.observer.wandb.group, chosen.observer.wandb.name) == ("g", "mine")  # the user's win
+    assert (chosen.observer.sinks.wandb.group, chosen.observer.sinks.wandb.name) == (
+        "g",
+        "mine",
+    )  # the user's win
     hydra.mode = RunMode.RUN
-    single = OmegaConf.create({"observer": {"wandb": {"name": None, "group": None}}})
+    single = OmegaConf.create({"observer": {"sinks": {"wandb": {"name": None, "group": None}}}})
     sweep_run_names(single)
-    assert single.observer.wandb.name is None
+    assert single.observer.sinks.wandb.name is None
 
 
 def test_validation_says_online_without_a_key_goes_offline(
@@ -147,9 +156,10 @@ def test_validation_says_online_without_a_key_goes_offline(
     monkeypatch.delenv("WANDB_API_KEY", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.netrc
     wandb_sink._warned_offline.clear()
-    issues = RunObserver.config_issues("observer", {"backends": ["wandb"], "wandb": {"mode": "online"}})
+    online = {"sinks": {"wandb": {"_target_": "rlvr.observers.wandb_sink.WandbSink", "mode": "online"}}}
+    issues = RunObserver.config_issues("observer", online)
     assert issues == []
     err = capsys.readouterr().err
     assert "observer.wandb.mode=online but no W&B API key" in err and "observer.wandb.mode=offline" in err
-    RunObserver.config_issues("observer", {"backends": ["wandb"], "wandb": {"mode": "online"}})
+    RunObserver.config_issues("observer", online)
     assert capsys.readouterr().err == ""  # once per process

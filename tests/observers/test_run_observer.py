@@ -10,6 +10,7 @@ import pytest
 
 from rlvr.config import ConfigValidationError, validate_config
 from rlvr.observers import RunObserver
+from rlvr.observers.sink_nodes import DEFAULT_SINKS
 from rlvr.run_dir import RunDir
 from tests.conftest import compose_config
 
@@ -64,7 +65,9 @@ def test_one_aligned_line_per_step_with_the_total(tmp_path: Path, capsys: pytest
 def test_console_levels(
     tmp_path: Path, capsys: pytest.CaptureFixture, level: str | bool, step_lines: int, every_key: bool
 ) -> None:
-    observer = RunObserver(console=level, plots=False)
+    observer = RunObserver(
+        sinks={**DEFAULT_SINKS, "console": {**DEFAULT_SINKS["console"], "level": level}}, plots=False
+    )
     observer.start(RunDir(tmp_path), {})
     observer.log_metrics(STEP, step=1)
     observer.finish()
@@ -113,32 +116,128 @@ def test_latest_completions_become_table_rows() -> None:
 
 
 def test_bad_observer_settings_are_config_errors() -> None:
+    """Each sink node is checked like a component node: its target's signature, its types, its own rules."""
     with pytest.raises(ConfigValidationError) as info:
         validate_config(
             compose_config(
                 [
-                    "observer.wandb.mode=sometimes",
-                    "observer.wandb.projct=x",
-                    "observer.wandb.enabled=true",
-                    "observer.backends=[wandb,mlflow]",
+                    "observer.sinks.wandb.enabled=true",
+                    "observer.sinks.wandb.mode=sometimes",
+                    "observer.sinks.wandb.projct=x",
+                    "observer.sinks.tensorboard.enabled=yes",
+                    "+observer.sinks.mlflow._target_=rlvr.observers.sinks.RECORD_KEYS",
                     "observer.alarms.clipped_ratioo=0.3",
-                    "observer.console=loud",
+                    "observer.console=loud",  # the old spelling, rewritten to observer.sinks.console.level
                 ]
             )
         )
-    message = str(info.value)
-    assert "observer.wandb.mode='sometimes': unknown W&B mode" in message
-    assert "observer.wandb.projct='x': unknown wandb setting. Fix: use one of project, entity" in message
-    assert (
-        "observer.wandb.enabled=True: unknown wandb setting. Fix: list it instead: observer.backends=[wandb]"
-        in (message)
+    assert [str(issue) for issue in info.value.issues] == [
+        "observer.sinks.console.level='loud': expected one of: quiet, normal, verbose or a bool (true or false) "
+        "(got str). Fix: use one of: quiet, normal, verbose",
+        "observer.sinks.wandb.projct='x': unknown key: not accepted by rlvr.observers.wandb_sink.WandbSink. "
+        "Fix: did you mean observer.sinks.wandb.project?",
+        "observer.sinks.wandb.mode='sometimes': expected one of: online, offline, disabled (got str). "
+        "Fix: use one of: online, offline, disabled",
+        "observer.sinks.tensorboard.enabled='yes': must be true or false. Fix: set "
+        "observer.sinks.tensorboard.enabled=true",
+        "observer.sinks.mlflow._target_='rlvr.observers.sinks.RECORD_KEYS': not a sink: it has no start, log, "
+        "table, alarm, finish, completions_every. Fix: give it start, log, table, alarm, finish and "
+        "completions_every (rlvr.interfaces.Sink)",
+        "observer.alarms.clipped_ratioo=0.3: unknown alarms setting. Fix: use one of enabled, clipped_ratio, "
+        "clipped_steps, zero_std, zero_std_steps, entropy_min, entropy_steps, format_rise",
+    ]
+
+
+def test_keys_from_before_the_sinks_work_on_the_command_line() -> None:
+    cfg = compose_config(
+        ["observer.backends=[wandb,tensorboard]", "observer.wandb.mode=offline", "observer.console=quiet"]
     )
-    assert (
-        "observer.backends='mlflow': unknown observer backend. Fix: use ['wandb', 'tensorboard']" in message
+    sinks = cfg.observer.sinks
+    assert (sinks.wandb.enabled, sinks.wandb.mode, sinks.tensorboard.enabled) == (True, "offline", True)
+    assert (sinks.console.level, sinks.jsonl.filename) == ("quiet", "metrics.jsonl")
+    assert compose_config(["observer.metrics_file=m.jsonl"]).observer.sinks.jsonl.filename == "m.jsonl"
+
+
+def test_keys_from_before_the_sinks_in_a_yaml_node_name_their_replacement() -> None:
+    old = {"backends": ["wandb"], "console": "quiet", "wandb": {"mode": "offline"}, "plotz": True}
+    assert [str(issue) for issue in RunObserver.config_issues("observer", old)] == [
+        "observer.backends=['wandb']: moved into observer.sinks. Fix: use observer.sinks.wandb.enabled=true",
+        "observer.console='quiet': moved into observer.sinks. Fix: use observer.sinks.console.level=quiet",
+        "observer.wandb={'mode': 'offline'}: moved into observer.sinks. Fix: move these keys under "
+        "observer.sinks.wandb",
+        "observer.plotz=True: unknown key: not accepted by rlvr.observers.RunObserver. Fix: did you mean "
+        "observer.plots?",
+    ]
+    with pytest.raises(ConfigValidationError, match="use observer.sinks.console.level=quiet"):
+        RunObserver(console="quiet")
+
+
+def test_sinks_can_be_switched_off_and_the_record_renamed(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    observer = RunObserver(
+        sinks={"jsonl": {**DEFAULT_SINKS["jsonl"], "filename": "steps.jsonl"}, "console": None}, plots=False
     )
-    assert "observer.alarms.clipped_ratioo=0.3: unknown alarms setting" in message
-    assert "observer.console='loud'" in message
+    observer.start(RunDir(tmp_path), {})
+    observer.log_metrics(STEP, step=1)
+    observer.finish()
+    assert capsys.readouterr().out == ""
+    assert [json.loads(line)["step"] for line in (tmp_path / "steps.jsonl").read_text().splitlines()] == [1]
+    assert json.loads((tmp_path / "summary.json").read_text())["steps"] == 1
 
 
 def test_default_config_is_valid_with_both_backends() -> None:
     validate_config(compose_config(["observer.backends=[wandb,tensorboard]", "observer.console=quiet"]))
+    validate_config(
+        compose_config(["observer.sinks.wandb.enabled=true", "observer.sinks.tensorboard.enabled=true"])
+    )
+
+
+class RecordingSink:
+    """A user's own output: keeps every call it receives (built from a node like any sink)."""
+
+    completions_every = 0
+    calls: list = []
+
+    def __init__(self, label: str = "mine"):
+        RecordingSink.calls = [("init", label)]
+
+    def start(self, run_dir: RunDir, config: dict) -> None:
+        self.calls.append(("start", config))
+
+    def log(self, record: dict) -> None:
+        self.calls.append(("log", record["kind"], record.get("note")))
+
+    def table(self, name: str, rows: list, step: int) -> None:
+        self.calls.append(("table", name, rows))
+
+    def alarm(self, name: str, message: str, step: int) -> None:
+        self.calls.append(("alarm", name))
+
+    def finish(self, summary: dict) -> None:
+        self.calls.append(("finish", summary["steps"]))
+
+
+def test_a_users_sink_gets_everything_with_secrets_masked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The redaction guarantee holds for any sink, not only the built-in ones: settings, config and every
+    call's arguments arrive masked."""
+    secret = "hf_usersinksecretABCDEFGH"
+    monkeypatch.setenv("HF_TOKEN", secret)
+    node = {"_target_": f"{__name__}.RecordingSink", "label": f"token {secret}"}
+    observer = RunObserver(sinks={"mine": node}, plots=False)
+    observer.start(RunDir(tmp_path), {"hub": secret})
+    observer.log_metrics({"loss": 0.5, "note": secret}, step=1)
+    observer.log_table("completions", [{"completion": secret}], step=1)
+    observer.log_metrics({"loss": float("nan")}, step=2)  # the non_finite alarm
+    observer.finish()
+    assert RecordingSink.calls == [
+        ("init", "token <redacted>"),
+        ("start", {"hub": "<redacted>"}),
+        ("log", "train", "<redacted>"),
+        ("table", "completions", [{"completion": "<redacted>"}]),
+        ("log", "train", None),
+        ("alarm", "non_finite"),
+        ("finish", 2),
+    ]
