@@ -290,7 +290,7 @@ def test_runtime_mistake(mistake: str, tiny_model_dir: Path, tmp_path: Path) -> 
 def test_the_docs_list_every_mistake() -> None:
     guide = (ROOT / "CONFIGURATION_GUIDE.md").read_text()
     table = guide.split("## Mistakes and their messages", 1)[1]
-    from tests.test_mistakes_runs import catalogued
+    from tests.mistakes.test_catalogue import catalogued
 
     names = [m[0] for m in CONFIG_MISTAKES] + RUNTIME_MISTAKES + ["occupied run dir"] + catalogued()
     assert len(names) >= 40
