@@ -66,6 +66,12 @@ def test_offline_wandb_run_writes_its_files_and_resumes_the_same_run(tmp_path: P
     run_id = run.id
     observer.finish({"eval/after/accuracy": 0.25})
     assert (run_dir.path / "wandb_run_id").read_text().strip() == run_id
+    # W&B's service process writes the transaction log; `finish()` returns once the run has ended, not once
+    # the file is flushed (under load the file held only its header 1 run in 4). A job's process exit shuts
+    # the service down; here `teardown` does, so the file is complete before it is read.
+    import wandb
+
+    wandb.teardown()
     [log] = list((run_dir.path / "wandb").glob(f"offline-run-*-{run_id}/run-{run_id}.wandb"))
     data = log.read_bytes()
     for expected in (
