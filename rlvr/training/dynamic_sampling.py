@@ -22,6 +22,7 @@ from typing import Any
 import torch
 
 from rlvr.console import warn
+from rlvr.errors import ConfigError
 from rlvr.training.step_settings import DynamicSampling
 
 #: Output keys laid out as (rows, prompt width), left-padded.
@@ -124,8 +125,9 @@ def select_group(output: dict[str, Any], group: int, size: int) -> dict[str, Any
     """Rows ``group * size`` … of a scored batch (per-row tensors sliced, batch scalars dropped)."""
     rows = output["prompt_ids"].size(0)
     if any(k in output for k in ("pixel_values", "num_images")):
-        raise NotImplementedError(
-            "train.dynamic_sampling does not support image inputs yet; set train.dynamic_sampling.enabled=false"
+        raise ConfigError(
+            "train.dynamic_sampling.enabled=true: groups with image inputs cannot be re-batched across rounds. "
+            "Fix: train.dynamic_sampling.enabled=false for vision data"
         )
     picked = slice(group * size, (group + 1) * size)
     return {

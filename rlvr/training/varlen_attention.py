@@ -142,7 +142,12 @@ def _causal_options(varlen_attn: Any, sliding_window: int | None) -> dict[str, A
     if "window_size" in parameters:
         return {"window_size": (-1 if sliding_window is None else sliding_window - 1, 0)}
     if sliding_window is not None:
-        raise NotImplementedError("this torch's varlen_attn has no sliding window; use train.packing=trim")
+        from rlvr.errors import ConfigError
+
+        raise ConfigError(
+            "train.packing: this torch's varlen_attn has no sliding window, which this model's attention "
+            "needs. Fix: train.packing=trim, or torch >= 2.11"
+        )
     return {"is_causal": True}
 
 
