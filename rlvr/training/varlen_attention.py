@@ -146,7 +146,7 @@ def _causal_options(varlen_attn: Any, sliding_window: int | None) -> dict[str, A
 
         raise ConfigError(
             "train.packing: this torch's varlen_attn has no sliding window, which this model's attention "
-            "needs. Fix: train.packing=trim, or torch >= 2.11"
+            "needs. Fix: train.packing=trim, or a torch whose varlen_attn takes window_size"
         )
     return {"is_causal": True}
 
