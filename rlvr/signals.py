@@ -26,17 +26,17 @@ from rlvr.errors import Interrupted
 EXIT_CODES = {"SIGINT": 130, "SIGTERM": 143}
 
 
-class JobSignals:
-    """The job's SIGINT/SIGTERM handlers, for the duration of a ``with`` block."""
+class SignalHandlers:
+    """A subclass's ``_handle(number, frame)`` as the SIGINT/SIGTERM handler for the duration of a ``with`` block, the previous
+    handlers kept in ``self._previous`` and put back at the end. Off the main thread (a notebook worker)
+    no handler can be installed, and none is."""
 
-    def __init__(self, run_dir: str) -> None:
-        self.run_dir = str(run_dir)
-        self.received: str | None = None
+    def __init__(self) -> None:
         self._previous: dict[int, Any] = {}
 
-    def __enter__(self) -> JobSignals:
+    def __enter__(self) -> SignalHandlers:
         for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(ValueError):  # not the main thread (a notebook worker): no handlers
+            with contextlib.suppress(ValueError):
                 self._previous[sig] = signal.signal(sig, self._handle)
         return self
 
@@ -44,6 +44,15 @@ class JobSignals:
         for sig, handler in self._previous.items():
             signal.signal(sig, handler)
         self._previous.clear()
+
+
+class JobSignals(SignalHandlers):
+    """The job's SIGINT/SIGTERM handlers, for the duration of a ``with`` block."""
+
+    def __init__(self, run_dir: str) -> None:
+        super().__init__()
+        self.run_dir = str(run_dir)
+        self.received: str | None = None
 
     def _handle(self, number: int, frame: Any) -> None:
         from rlvr.ending import current_phase

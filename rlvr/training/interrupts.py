@@ -9,34 +9,21 @@ once, recorded as an interrupted ending), or to the default action where there i
 
 from __future__ import annotations
 
-import contextlib
 import signal
 from typing import Any
 
 from rlvr.console import warn
-from rlvr.signals import EXIT_CODES, resume_command
+from rlvr.signals import EXIT_CODES, SignalHandlers, resume_command
 
 __all__ = ["EXIT_CODES", "GracefulStop", "resume_command"]
 
 
-class GracefulStop:
+class GracefulStop(SignalHandlers):
     """Signal handlers for the duration of ``trainer.train()`` (use as a context manager)."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.signal: str | None = None
-        self._previous: dict[int, Any] = {}
-
-    def __enter__(self) -> GracefulStop:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            # Not on the main thread (e.g. a notebook worker) there is no graceful stop.
-            with contextlib.suppress(ValueError):
-                self._previous[sig] = signal.signal(sig, self._handle)
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        for sig, handler in self._previous.items():
-            signal.signal(sig, handler)
-        self._previous.clear()
 
     def _handle(self, number: int, frame: Any) -> None:
         name = signal.Signals(number).name
