@@ -108,20 +108,17 @@ def test_accelerate_two_cpu_processes_train_one_run(tmp_path: Path, tiny_model_d
     print(f"2-process accelerate run: {seconds:.1f} s")
 
 
+def torchrun_two_ranks(tmp_path: Path, model_dir: Path, *extra: str) -> subprocess.CompletedProcess:
+    """The smoke launch on two CPU ranks through torchrun, with ``extra`` overrides."""
+    torchrun = shutil.which("torchrun", path=str(Path(sys.executable).parent)) or "torchrun"
+    launcher = (torchrun, "--nproc_per_node", "2", "--master_port", free_port())
+    return launch(tmp_path, model_dir, *launcher, extra=extra)[0]
+
+
 @pytest.mark.slow
 def test_torchrun_with_an_explicit_run_dir(tmp_path: Path, tiny_model_dir: Path) -> None:
-    torchrun = shutil.which("torchrun", path=str(Path(sys.executable).parent)) or "torchrun"
     run_dir = tmp_path / "my-run"
-    result, _ = launch(
-        tmp_path,
-        tiny_model_dir,
-        torchrun,
-        "--nproc_per_node",
-        "2",
-        "--master_port",
-        free_port(),
-        extra=(f"hydra.run.dir={run_dir}",),
-    )
+    result = torchrun_two_ranks(tmp_path, tiny_model_dir, f"hydra.run.dir={run_dir}")
     assert result.returncode == 0, result.stderr[-4000:]
     ranks = rank_lines(result.stderr)
     assert sorted(ranks) == [0, 1] and ranks[0] == ranks[1], result.stderr[-3000:]
@@ -136,22 +133,14 @@ def test_two_ranks_stay_in_step_with_dynamic_sampling_and_packing(
     """Dynamic sampling decides its refill rounds across ranks (a rank that has enough groups still
     generates while another refills), so every collective lines up and both ranks end each step with the
     same rows; packed forwards on both."""
-    torchrun = shutil.which("torchrun", path=str(Path(sys.executable).parent)) or "torchrun"
     run_dir = tmp_path / "run"
-    result, _ = launch(
+    result = torchrun_two_ranks(
         tmp_path,
         tiny_model_dir,
-        torchrun,
-        "--nproc_per_node",
-        "2",
-        "--master_port",
-        free_port(),
-        extra=(
-            f"hydra.run.dir={run_dir}",
-            "train.dynamic_sampling.enabled=true",
-            "train.dynamic_sampling.max_rounds=2",
-            "train.packing=padding_free",
-        ),
+        f"hydra.run.dir={run_dir}",
+        "train.dynamic_sampling.enabled=true",
+        "train.dynamic_sampling.max_rounds=2",
+        "train.packing=padding_free",
     )
     assert result.returncode == 0, result.stderr[-4000:]
     ranks = rank_lines(result.stderr)
