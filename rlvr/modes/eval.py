@@ -93,7 +93,7 @@ def load_policy(model_node: DictConfig) -> tuple[Any, Any, str]:
         node["lora"] = {**(node.get("lora") or {}), "enabled": False}
     component = build(OmegaConf.create(node))
     tokenizer = component.load_tokenizer()
-    model = component.load(tokenizer).model
+    model = on_accelerator(component.load(tokenizer).model)
     if adapter is None:
         return model, tokenizer, name
     from peft import PeftModel
@@ -103,6 +103,20 @@ def load_policy(model_node: DictConfig) -> tuple[Any, Any, str]:
         tokenizer,
         f"{adapter} on {node['model_name_or_path']}",
     )
+
+
+def on_accelerator(model: Any) -> Any:
+    """``model`` on this rank's GPU when there is one. Training leaves placement to the Trainer; the modes
+    that only generate (eval, profile) load through here, and ``from_pretrained`` puts weights on the CPU,
+    where the rollout engine and ``generate`` would then run. A model already placed by ``device_map`` (a
+    4/8-bit base) stays where it is."""
+    import torch
+
+    if not torch.cuda.is_available() or getattr(model, "hf_device_map", None):
+        return model
+    from rlvr.launch import local_rank
+
+    return model.to(torch.device("cuda", local_rank() % torch.cuda.device_count()))
 
 
 def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:

@@ -149,3 +149,32 @@ def test_format_check_uses_the_reward_sets_format_reward(
 
     check = format_check(build(compose_config(overrides).reward))
     assert check is not None and check(completion) is expected
+
+
+class _PlacedModel:
+    """Records where ``on_accelerator`` sends it."""
+
+    def __init__(self, device_map=None):
+        self.hf_device_map = device_map
+        self.moved_to = None
+
+    def to(self, device):
+        self.moved_to = str(device)
+        return self
+
+
+def test_eval_and_profile_models_go_to_the_ranks_gpu(monkeypatch):
+    """mode=eval/profile load without a Trainer, so nothing else moves the weights off the CPU: on a GPU
+    machine the model lands on this rank's card; without CUDA, or placed by device_map, it stays."""
+    import torch
+
+    from rlvr.modes.eval import on_accelerator
+
+    cpu_only = _PlacedModel()
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert on_accelerator(cpu_only).moved_to is None
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
+    monkeypatch.setenv("LOCAL_RANK", "3")
+    assert on_accelerator(_PlacedModel()).moved_to == "cuda:1"
+    assert on_accelerator(_PlacedModel(device_map={"": 0})).moved_to is None
