@@ -110,6 +110,9 @@ class RewardComponent(Protocol):
     def judge(self) -> Judge | None:
         """Correctness as the first ``@correctness`` reward at its maximum; None without one."""
 
+    def format_check(self) -> Callable[[str], bool] | None:
+        """Format compliance as the first ``@format_reward`` reward at its maximum; None without one."""
+
 
 class TrainingLoop(Protocol):
     interrupted: str | None  # the signal (SIGINT/SIGTERM) that stopped the last train(), if any

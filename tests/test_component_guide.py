@@ -160,6 +160,7 @@ def test_reward_set_is_chosen_with_the_task_and_judges_evaluation(guide: Guide) 
     assert judge.name == "exact_integer at its maximum 1.0"
     assert judge.is_correct("2 + 2 = 4\n#### 4", {"prompt": "q", "answer": "4"})
     assert judge.extract("2 + 2 = 4\n#### 4") == "4"  # the eval `extracted` column: the reward's format
+    assert rewards.format_check() is None  # no @format_reward: the prompt's answer format decides format_ok
 
 
 def test_reward_follows_the_prompts_answer_format(guide: Guide) -> None:

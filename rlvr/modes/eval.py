@@ -10,15 +10,13 @@ Data, prompts, rewards (the judge) and the ``eval`` node are the same groups a t
 figure matches the run's final accuracy. Writes ``eval_samples_eval.jsonl`` and ``eval_report.json``.
 With ``eval.suite=<name>`` the model is evaluated on that benchmark suite instead (:mod:`rlvr.modes.suite`).
 
-Also home of the pieces the train mode shares: :func:`format_check` and :func:`print_comparison`.
+Also home of the pieces the train mode shares: :func:`print_comparison`.
 """
 
 from __future__ import annotations
 
-import inspect
 import json
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,30 +28,7 @@ from rlvr.interfaces import Evaluator, Observer, RewardComponent
 from rlvr.modes.suite import run_suite
 from rlvr.observers.silent import for_rank
 from rlvr.paths import resolve_path
-from rlvr.rewards import completion_text
 from rlvr.run_dir import RunDir
-
-#: Parameters holding a format reward's best score (``format_compliance``, ``tag_format``, ``boxed_presence``).
-_FORMAT_MAXIMUM = ("format_reward", "present_reward")
-
-
-def format_check(rewards: RewardComponent) -> Callable[[str], bool] | None:
-    """Format compliance by the reward set's own format reward: the first function whose scorer has a
-    ``format_reward`` (or ``present_reward``) parameter; compliant = that reward at its maximum. None
-    when the set has no format reward (the evaluator then checks the prompt's answer format)."""
-    for function in rewards.functions:
-        parameters = inspect.signature(function.scorer).parameters
-        name = next((p for p in _FORMAT_MAXIMUM if p in parameters), None)
-        if name is None:
-            continue
-        top = float(function.params.get(name, parameters[name].default))
-
-        def check(completion: str, function: Any = function, top: float = top) -> bool:
-            score = function(prompts=[None], completions=[completion_text(completion)])[0]
-            return score is not None and score >= top - 1e-9
-
-        return check
-    return None
 
 
 def print_comparison(comparison: dict[str, Any], report: dict[str, Any]) -> None:
@@ -130,7 +105,7 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
     prompt = build(cfg.prompts)
     model, tokenizer, loaded = load_policy(cfg.model)
     if cfg.eval.get("suite"):  # a benchmark suite instead of the data's eval split (rlvr/modes/suite.py)
-        return run_suite(cfg, run_dir, config, (model, tokenizer, loaded), format_check)
+        return run_suite(cfg, run_dir, config, (model, tokenizer, loaded))
     data = build(cfg.data).load(prompt, tokenizer)
     if data.eval is None:
         raise ValueError(
@@ -143,7 +118,7 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
     report: dict[str, Any] = {"model": loaded, "data": data.info}
     try:
         result = evaluator.evaluate(
-            model, tokenizer, data.eval, "eval", rewards.judge(), format_check(rewards)
+            model, tokenizer, data.eval, "eval", rewards.judge(), rewards.format_check()
         )
         run_dir.write_jsonl("eval_samples_eval.jsonl", result["samples"])
         report["comparison"] = evaluator.compare(None, result)

@@ -13,7 +13,6 @@ evaluation (the rollout engine on a GPU, ``model.generate`` elsewhere). Writes `
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
@@ -38,11 +37,10 @@ def evaluate_suite(
     run_dir: RunDir,
     policy: tuple[Any, Any, str],
     observer: Observer,
-    format_check: Callable[[RewardComponent], Any],
 ) -> dict[str, Any]:
     """Evaluate the loaded ``policy`` (model, tokenizer, what was loaded) on ``cfg.eval.suite``; write the
-    tables and the summary; return the summary. ``format_check`` is mode=eval's (the judge set's format
-    reward, else the benchmark prompt's answer format)."""
+    tables and the summary; return the summary. Format compliance is the judge set's ``@format_reward``
+    reward, else the benchmark prompt's answer format."""
     model, tokenizer, loaded = policy
     started = time.perf_counter()
     if run_dir.writer:
@@ -61,7 +59,7 @@ def evaluate_suite(
         evaluator: Evaluator = build({**eval_node, **benchmark.evaluator_keys(suite, prompt.answer_format)})  # type: ignore[dict-item]
         say(f"suite {suite.name}: {benchmark.label} ({len(data.train)} problems, {benchmark.headline})")
         result = evaluator.evaluate(
-            model, tokenizer, data.train, benchmark.name, rewards.judge(), format_check(rewards)
+            model, tokenizer, data.train, benchmark.name, rewards.judge(), rewards.format_check()
         )
         if benchmark.harness_gsm8k:
             settings = evaluator_settings(eval_node)
@@ -106,7 +104,6 @@ def run_suite(
     run_dir: RunDir,
     config: dict[str, Any],
     policy: tuple[Any, Any, str],
-    format_check: Callable[[RewardComponent], Any],
 ) -> dict[str, Any]:
     """mode=eval's suite branch: the observer around :func:`evaluate_suite`; ``eval_report.json`` holds
     the model and the suite summary."""
@@ -117,7 +114,7 @@ def run_suite(
     observer.start(run_dir, config)
     report: dict[str, Any] = {"model": policy[2]}
     try:
-        report["suite"] = evaluate_suite(cfg, run_dir, policy, observer, format_check)
+        report["suite"] = evaluate_suite(cfg, run_dir, policy, observer)
         report["run_seconds"] = round(time.perf_counter() - started, 2)
         run_dir.write_json("eval_report.json", report)
         return report

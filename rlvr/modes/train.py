@@ -33,7 +33,7 @@ from rlvr.interfaces import (
 )
 from rlvr.manifest import write_manifest
 from rlvr.models.checks import chat_template_problem
-from rlvr.modes.eval import adopt_point, format_check, summarize_evaluation
+from rlvr.modes.eval import adopt_point, summarize_evaluation
 from rlvr.modes.sweep import sweep_run_names
 from rlvr.modes.write_errors import checkpoint_write_error, save_error
 from rlvr.observers.callback import observer_callback, quiet_trainer
@@ -134,7 +134,7 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
             parts.rewards.judge(),
             parts.observer,
             run_dir,
-            format_check(parts.rewards),
+            parts.rewards.format_check(),
             lambda path: save_policy(trainer, parts.policy.tokenizer, run_dir, path),
         )
         set_phase("building the trainer")
@@ -285,7 +285,7 @@ def _evaluate(
         parts.data.eval,
         tag,
         parts.rewards.judge(),
-        format_check(parts.rewards),
+        parts.rewards.format_check(),
     )
     run_dir.write_jsonl(f"eval_samples_{tag}.jsonl", result["samples"])
     results[tag] = result

@@ -6,6 +6,9 @@
 * :func:`boxed_presence` — a non-empty ``\\boxed{…}``;
 * :func:`integer_answer` — the extracted answer is a whole number (GSM8K answers all are).
 
+``format_compliance``, ``tag_format`` and ``boxed_presence`` declare their role with ``@format_reward("<the parameter holding their best score>")``
+(:mod:`rlvr.rewards.judge`): evaluation's format rate is the first such reward of the set at its maximum.
+
 Every pattern runs with ``re.DOTALL`` where content may span lines: reasoning is rarely one line.
 """
 
@@ -16,6 +19,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from rlvr.answers import DEFAULT_STRATEGIES, STRATEGIES, YES_NO_WORDS, Strategy, extract_answer, parse_number
+from rlvr.rewards.judge import format_reward
 
 # A completion complies when the asked-for form holds a number; for `hash` it must also be the last line,
 # since GSM8K-style prompts ask for the answer to end the response.
@@ -25,6 +29,7 @@ _YES_NO = re.compile(rf"\W*(?:{'|'.join(YES_NO_WORDS)})\b", re.I)
 ReasoningTag = Literal["think", "reasoning"]
 
 
+@format_reward("format_reward")
 def format_compliance(
     completion: str,
     answer_format: Strategy = "hash",
@@ -77,6 +82,7 @@ def _soft_layout(text: str, tag: str) -> bool:
     return False
 
 
+@format_reward("format_reward")
 def tag_format(
     completion: str,
     tag: ReasoningTag = "think",
@@ -107,6 +113,7 @@ def tag_count(completion: str, tag: ReasoningTag = "think", reward_per_tag: floa
     return reward_per_tag * sum(completion.count(t) == 1 for t in tags)
 
 
+@format_reward("present_reward")
 def boxed_presence(completion: str, present_reward: float = 0.5, missing_reward: float = 0.0) -> float:
     """``present_reward`` when the completion has a ``\\boxed{…}`` with non-blank, balanced content."""
     found = STRATEGIES["boxed"](completion)

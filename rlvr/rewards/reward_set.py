@@ -16,7 +16,7 @@ import collections.abc
 import inspect
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 from rlvr.config.build import locate_target, target_or_issue
@@ -24,7 +24,7 @@ from rlvr.config.errors import ConfigIssue, closest
 from rlvr.config.types import type_issue
 from rlvr.interfaces import Judge
 from rlvr.rewards.adapter import ON_ERROR, RUNTIME_INPUTS, SafeReward, is_batched
-from rlvr.rewards.judge import correctness_judge
+from rlvr.rewards.judge import correctness_judge, format_check
 
 
 class RewardSet:
@@ -64,6 +64,11 @@ class RewardSet:
     def error_counts(self) -> dict[str, int]:
         """Samples that got the ``on_error`` fallback so far, per function name."""
         return {f.name: f.errors for f in self.functions}
+
+    def format_check(self) -> Callable[[str], bool] | None:
+        """Format compliance for evaluation: the first ``@format_reward`` reward at its maximum; None
+        without one (the evaluator then checks the prompt's answer format)."""
+        return format_check(self.functions)
 
     def judge(self) -> Judge | None:
         """Correctness for evaluation: the first ``@correctness`` reward at its maximum — per task when

@@ -144,10 +144,9 @@ def test_format_check_uses_the_reward_sets_format_reward(
     overrides: list[str], completion: str, expected: bool
 ) -> None:
     from rlvr.config import build
-    from rlvr.modes.eval import format_check
     from tests.conftest import compose_config
 
-    check = format_check(build(compose_config(overrides).reward))
+    check = build(compose_config(overrides).reward).format_check()
     assert check is not None and check(completion) is expected
 
 
