@@ -17,7 +17,7 @@ One row per key, nested keys dotted (``lora.r``, ``sinks.wandb.mode``), list ent
 indexed as on the command line (``reward_functions[0].params.correct_reward``). A mapping gets a row of its
 own (its comment, no default) before its keys. Defaults are shown as the YAML writes them, interpolations
 included (``${train.temperature}``): the value a key takes depends on the run, the spelling does not.
-``only=<key>`` keeps one subtree, ``skip=<key>,<key>`` drops subtrees; the ``defaults`` list (Hydra's
+``only=<key>,<key>`` keeps those subtrees, ``skip=<key>,<key>`` drops subtrees; the ``defaults`` list (Hydra's
 composition order) is never a row. Reads YAML text only: no Hydra, no torch.
 """
 
@@ -34,7 +34,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "CONFIGURATION_GUIDE.md"
-#: ``<!-- keys: <file> [only=<key>] [skip=<key>,<key>] -->`` … ``<!-- /keys -->``
+#: ``<!-- keys: <file> [only=<key>,<key>] [skip=<key>,<key>] -->`` … ``<!-- /keys -->``
 BLOCK = re.compile(r"(?P<open><!-- keys: (?P<spec>[^>]*?) -->\n)(?P<body>.*?)(?P<close><!-- /keys -->)", re.S)
 #: Longest default shown in a cell; a multi-line prompt text is cut with an ellipsis.
 MAX_DEFAULT = 60
@@ -117,14 +117,16 @@ def _as_written(node: yaml.Node, text: str) -> str:
     return shown
 
 
-def select(found: list[Row], only: str | None = None, skip: tuple[str, ...] = ()) -> list[Row]:
-    """The rows under ``only`` (keys shown relative to the file) without the subtrees in ``skip``."""
+def select(found: list[Row], only: tuple[str, ...] = (), skip: tuple[str, ...] = ()) -> list[Row]:
+    """The rows under the keys in ``only`` (all when empty) without the subtrees in ``skip``."""
 
     def under(key: str, top: str) -> bool:
         return key == top or key.startswith((f"{top}.", f"{top}["))
 
     return [
-        r for r in found if (only is None or under(r.key, only)) and not any(under(r.key, s) for s in skip)
+        r
+        for r in found
+        if (not only or any(under(r.key, o) for o in only)) and not any(under(r.key, s) for s in skip)
     ]
 
 
@@ -150,7 +152,7 @@ def _cell(text: str, code: bool = False) -> str:
 
 
 def render(spec: str, root: Path = ROOT) -> str:
-    """The table a block's spec names: ``<file> [only=<key>] [skip=<key>,<key>]``."""
+    """The table a block's spec names: ``<file> [only=<key>,<key>] [skip=<key>,<key>]``."""
     words = spec.split()
     if not words:
         raise ValueError("a keys block names no YAML file")
@@ -159,8 +161,8 @@ def render(spec: str, root: Path = ROOT) -> str:
     if unknown:
         raise ValueError(f"keys block '{spec}': unknown option(s) {sorted(unknown)}; use only= and skip=")
     found = rows((root / words[0]).read_text(encoding="utf-8"))
-    skip = tuple(s for s in options.get("skip", "").split(",") if s)
-    chosen = select(found, options.get("only"), skip)
+    only, skip = (tuple(k for k in options.get(o, "").split(",") if k) for o in ("only", "skip"))
+    chosen = select(found, only, skip)
     if not chosen:
         raise ValueError(f"keys block '{spec}': no keys selected")
     return table(chosen)
@@ -176,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m rlvr.config.reference", description=__doc__.split("\n")[0]
     )
     parser.add_argument("yaml", nargs="?", help="print the table of this file (relative to the repo root)")
-    parser.add_argument("--only", help="only this key's subtree")
+    parser.add_argument("--only", help="only these keys' subtrees (comma-separated)")
     parser.add_argument("--skip", default="", help="leave out these keys' subtrees (comma-separated)")
     parser.add_argument("--check", action="store_true", help="exit 1 if the guide's tables are not current")
     parser.add_argument("--write", action="store_true", help="rewrite the guide's tables in place")

@@ -61,7 +61,13 @@ def test_rows_follow_the_yaml() -> None:
 
 def test_select_keeps_or_drops_subtrees() -> None:
     found = rows(SAMPLE)
-    assert [r.key for r in select(found, only="lora")] == ["lora", "lora.r", "lora.targets", "lora.modules"]
+    assert [r.key for r in select(found, only=("lora",))] == [
+        "lora",
+        "lora.r",
+        "lora.targets",
+        "lora.modules",
+    ]
+    assert [r.key for r in select(found, only=("choice", "lora.r"))] == ["choice", "lora.r"]
     kept = [r.key for r in select(found, skip=("lora", "reward_functions"))]
     assert kept == ["_target_", "temperature", "choice", "system_prompt"]
 
