@@ -44,6 +44,18 @@ class LoadedModel:
 
 
 @dataclass(frozen=True)
+class TrainResult:
+    """What one ``TrainingLoop.train`` call did, returned to the mode (the loop keeps no state about it)."""
+
+    global_step: int  # the optimizer step training ended at
+    training_loss: float | None = None  # the mean loss over the steps this call trained
+    runtime_s: float | None = None  # the trainer's own wall time
+    resumed_from: str | None = None  # the checkpoint it resumed from, if any
+    interrupted: str | None = None  # the signal (SIGINT/SIGTERM) that stopped it after a checkpoint, if any
+    already_finished: bool = False  # the checkpoint resumed from was already at max_steps: nothing trained
+
+
+@dataclass(frozen=True)
 class Judge:
     """Decides whether one completion answers one dataset row correctly, and shows what it read.
 
@@ -115,9 +127,6 @@ class RewardComponent(Protocol):
 
 
 class TrainingLoop(Protocol):
-    interrupted: str | None  # the signal (SIGINT/SIGTERM) that stopped the last train(), if any
-    resumed_from: str | None  # the checkpoint the last train() resumed from, if any
-
     def build_trainer(
         self,
         model: Any,
@@ -131,8 +140,8 @@ class TrainingLoop(Protocol):
     ) -> Any:
         """A ready ``trl.GRPOTrainer``."""
 
-    def train(self, trainer: Any) -> Any:
-        """Train (resuming when configured); None when the checkpoint already reached ``max_steps``."""
+    def train(self, trainer: Any) -> TrainResult:
+        """Train (resuming when configured, stopping cleanly on SIGINT/SIGTERM); what happened."""
 
 
 class Evaluator(Protocol):

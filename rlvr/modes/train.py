@@ -161,27 +161,27 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
             adopt_point(periodic, trainer.state.global_step, results.get("before"))
         set_phase("training")
         try:
-            output = parts.loop.train(trainer)
+            trained = parts.loop.train(trainer)
         except Exception as err:  # a checkpoint that could not be written is one OutputError
             checkpoints = Path(trainer.args.output_dir)
             if failed_write := checkpoint_write_error(err, run_dir, checkpoints):
                 raise failed_write from err
             raise
-        if output is None:  # resumed a run that had already reached max_steps
+        if trained.already_finished:  # resumed a run that had already reached max_steps
             return report
         report["reward_errors"] = parts.rewards.error_counts
         report["train"] = {
-            "global_step": trainer.state.global_step,
-            "training_loss": output.training_loss,
-            "runtime_s": output.metrics.get("train_runtime"),
-            "resumed_from": parts.loop.resumed_from,
+            "global_step": trained.global_step,
+            "training_loss": trained.training_loss,
+            "runtime_s": trained.runtime_s,
+            "resumed_from": trained.resumed_from,
         }
         if cfg.get("debug"):
             debug(
                 f"step {trainer.state.global_step}, trainable weights sha256 {weights_digest(trainer.model)}"
             )
-        if parts.loop.interrupted:
-            stop_after_signal(parts.loop.interrupted, trainer, run_dir, report)
+        if trained.interrupted:
+            stop_after_signal(trained.interrupted, trainer, run_dir, report)
         if parts.evaluator.after_training:
             set_phase("the evaluation after training")
             _evaluate(parts, trainer, "after", run_dir, report, results)

@@ -17,6 +17,7 @@ from rlvr.config.grpo_fields import grpo_config_defaults, grpo_config_fields
 from rlvr.config.grpo_values import train_value_issues
 from rlvr.console import say
 from rlvr.errors import ConfigError
+from rlvr.interfaces import TrainResult
 from rlvr.rollout.choice import deprecated, resolve_backend
 from rlvr.rollout.settings import DEFAULT_ROLLOUT, engine_options, rollout_issues
 from rlvr.training.gpu_memory import gpu_memory_callback
@@ -64,8 +65,6 @@ class GRPOTrainingLoop:
         grpo_args["bf16"] = resolve_bf16(
             grpo_args.get("bf16"), bool(grpo_args.get("fp16")), bool(grpo_args.get("use_cpu"))
         )
-        self.interrupted: str | None = None  # the signal that stopped the last train(), if any
-        self.resumed_from: str | None = None
 
     def grpo_config(self, output_dir: Path, reward_weights: list[float]) -> Any:
         from trl import GRPOConfig
@@ -130,27 +129,32 @@ class GRPOTrainingLoop:
                 f"{', '.join(trainer.reward_func_names)}. Fix: one of those, or null for the weighted total"
             )
 
-    def train(self, trainer: Any) -> Any:
+    def train(self, trainer: Any) -> TrainResult:
         """``trainer.train()``, resumed from ``train.resume_from_checkpoint`` (``auto`` = the newest
-        complete checkpoint) and stopping cleanly on SIGINT/SIGTERM (see :attr:`interrupted`). Returns
-        None when the checkpoint is already at ``max_steps``: there is nothing left to train."""
+        complete checkpoint) and stopping cleanly on SIGINT/SIGTERM; returns what happened (the signal,
+        the checkpoint resumed from, or that the checkpoint was already at ``max_steps``)."""
         checkpoint = resolve_checkpoint(
             self.grpo_args.get("resume_from_checkpoint"), Path(trainer.args.output_dir)
         )
-        self.resumed_from = str(checkpoint) if checkpoint else None
+        resumed_from = str(checkpoint) if checkpoint else None
         if checkpoint is not None and 0 < trainer.args.max_steps <= checkpoint_step(checkpoint):
             say(
                 f"{checkpoint} is at step {checkpoint_step(checkpoint)} of {trainer.args.max_steps}: already finished"
             )
-            return None
+            return TrainResult(checkpoint_step(checkpoint), resumed_from=resumed_from, already_finished=True)
         if checkpoint is not None:
             check_fits(checkpoint, trainer.model)
             say(f"resuming from {checkpoint} (step {checkpoint_step(checkpoint)})")
         with GracefulStop() as stop:
             trainer.add_callback(stop.callback())
-            output = trainer.train(resume_from_checkpoint=self.resumed_from)
-        self.interrupted = stop.signal
-        return output
+            output = trainer.train(resume_from_checkpoint=resumed_from)
+        return TrainResult(
+            trainer.state.global_step,
+            output.training_loss,
+            output.metrics.get("train_runtime"),
+            resumed_from,
+            stop.signal,
+        )
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:

@@ -48,14 +48,15 @@ def test_sigterm_then_auto_resume_matches_an_uninterrupted_run(tiny_model_dir: P
     out = tmp_path / "resumed" / "checkpoints"
     first = make_loop(4)
     interrupted = build(first, tiny_model_dir, out, [TermAfterStep2()])
-    first.train(interrupted)
-    assert first.interrupted == "SIGTERM" and interrupted.state.global_step == 2
+    stopped = first.train(interrupted)
+    assert stopped.interrupted == "SIGTERM" and stopped.global_step == interrupted.state.global_step == 2
     assert [p.name for p in complete_checkpoints(out)] == ["checkpoint-2"]
 
     second = make_loop(4, resume="auto", save_strategy="steps", save_steps=2)
     resumed = build(second, tiny_model_dir, out)
-    second.train(resumed)
-    assert second.resumed_from == str(out / "checkpoint-2") and second.interrupted is None
+    result = second.train(resumed)
+    assert result.resumed_from == str(out / "checkpoint-2") and result.interrupted is None
+    assert (result.global_step, result.already_finished) == (4, False) and result.training_loss is not None
     expected, got = steps(reference), steps(resumed)
     assert sorted(got) == [1, 2, 3, 4]  # steps 1-2 come back with the checkpoint's state, 3-4 are new
     for step in (1, 2, 3, 4):
@@ -63,7 +64,8 @@ def test_sigterm_then_auto_resume_matches_an_uninterrupted_run(tiny_model_dir: P
 
     assert complete_checkpoints(out)[-1].name == "checkpoint-4"
     finished = make_loop(4, resume="auto")  # resuming a finished run says so and does nothing
-    assert finished.train(build(finished, tiny_model_dir, out)) is None
+    again = finished.train(build(finished, tiny_model_dir, out))
+    assert (again.already_finished, again.global_step, again.interrupted) == (True, 4, None)
 
 
 def test_auto_skips_incomplete_checkpoints(tmp_path: Path) -> None:
