@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from rlvr.config.reference import FIX, Row, main, render, rows, select, table
+from rlvr.config.reference import BLOCK, FIX, GUIDE, Row, main, regenerate, render, rows, select, table
+from tests.conftest import ROOT
 
 SAMPLE = """\
 # @package _global_
@@ -105,3 +106,11 @@ def test_check_fails_on_a_stale_table_and_write_fixes_it(
     assert "| `profile.samples` | `8` |" in doc.read_text()
     assert doc.read_text().endswith("<!-- /keys -->\nEnd.\n")
     assert main(["--check", "--guide", str(doc)]) == 0
+
+
+def test_the_guide_tables_are_the_yaml() -> None:
+    guide = GUIDE.read_text(encoding="utf-8")
+    specs = [m["spec"] for m in BLOCK.finditer(guide)]
+    assert len(specs) >= 10, "the guide's per-key tables are generated blocks"
+    assert all((ROOT / spec.split()[0]).is_file() for spec in specs)
+    assert regenerate(guide) == guide, f"CONFIGURATION_GUIDE.md's key tables differ from conf/. Fix: {FIX}"
