@@ -1,4 +1,4 @@
-"""Seconds the answer parsers take on adversarial completions (the speed the tests no longer time).
+"""Seconds the answer parsers take on adversarial completions (speed is measured here, not in the tests).
 
     python benchmarks/adversarial_parsing.py [--repeat N]
 

@@ -262,7 +262,7 @@ def main() -> None:
         nargs="+",
         default=["engine", "fast-full", "fast-lora", "plain-full", "trl-full", "trl-lora", "fast-default"],
         help="engine | engine-sdpa | {plain,trl,fast}-{full,lora} | {trl,fast}-default (the default config's batch shape: "
-        "64 x 4, 512 tokens) | {trl,fast}-small (the default before 2026-11-29: 8 x 4, 512 tokens)",
+        "64 x 4, 512 tokens) | {trl,fast}-small (a small batch: 8 x 4, 512 tokens)",
     )
     parser.add_argument("--profile", action="store_true", help="engine: also profile 32 decode steps")
     options = parser.parse_args()

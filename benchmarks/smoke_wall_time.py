@@ -3,7 +3,7 @@
     python benchmarks/smoke_wall_time.py [--repeat N] [extra overrides ...]
 
 Prints one JSON line per run: wall seconds, exit code, optimizer steps, reward and eval figures.
-Target (issue #2): <= 90 s on 2 CPU cores.
+Target: <= 90 s on 2 CPU cores, so a newcomer's first command answers in about a minute.
 """
 
 from __future__ import annotations

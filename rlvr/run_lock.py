@@ -3,8 +3,8 @@
     with RunDirLock(run_dir.path):     # raises RunDirBusy when another live job holds the dir
         ...                            # the job writes its files
 
-Two runs started into one explicit ``hydra.run.dir`` used to interleave their metrics and overwrite each
-other's reports: the "already holds a run" check (:func:`rlvr.run_dir.occupied_run_dir`) looks only at
+Without it, two runs started into one explicit ``hydra.run.dir`` would interleave their metrics and
+overwrite each other's reports: the "already holds a run" check (:func:`rlvr.run_dir.occupied_run_dir`) looks only at
 the files present at the start, and passes by design for ``overwrite=true`` and resumes. The lock is an
 ``flock`` on ``<run dir>/.rlvr.lock``, which the kernel releases when the process ends however it ends
 (a crash, SIGKILL), so a dead run never leaves the dir locked. The file names the holder (pid, start

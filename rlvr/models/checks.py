@@ -1,4 +1,4 @@
-"""Model settings that used to fail only after the weights had loaded, checked before they do.
+"""Model settings that would otherwise fail only after the weights load, checked before they do.
 
 * ``model.chat_template`` must parse as Jinja (checked at validation: jinja2 is light, no transformers);
 * ``model.lora.target_modules`` must name modules the model has (checked on the model's config, built on

@@ -31,7 +31,7 @@ EVAL_DETAILS = {"judge", "correct", "samples_per_problem", "temperature", "secon
 
 
 def console_level(value: str | bool) -> str:
-    """``true``/``false`` (the old switch) mean ``normal``/``quiet``."""
+    """A boolean level (``true``/``false``, the console's on/off form, still accepted) means ``normal``/``quiet``."""
     if isinstance(value, bool):
         return "normal" if value else "quiet"
     return value

@@ -6,10 +6,10 @@
 
 Why: with a NaN anywhere in the gradients, the global-norm clipping turns *every* gradient into NaN and
 AdamW writes NaN into every weight; the next rollout then fails deep inside sampling ("probability tensor
-contains either inf, nan"). A GPU run of the default setup met this at step 17 (and at step 33 in a later
-run) with a finite loss; that cause, cuDNN's attention backward at left-padded rows, is fixed at its source
-(:mod:`rlvr.rollout.attention_mask`), and the guard stays for the next one. The guard wraps the optimizer's ``step``: when any gradient is non-finite the
-step is not taken (the learning-rate schedule still advances, as for a skipped step under fp16 loss
+contains either inf, nan"). A finite loss does not rule it out: a kernel's backward can return NaN at
+positions outside the loss (cuDNN's attention backward at left-padded rows does, on a GPU; that cause is
+guarded at its source, :mod:`rlvr.rollout.attention_mask`), and the guard is there for causes not guarded
+yet. It wraps the optimizer's ``step``: when any gradient is non-finite the step is not taken (the learning-rate schedule still advances, as for a skipped step under fp16 loss
 scaling), ``nan_guard/skipped_steps`` counts it in the logs, and a warning names the step.
 """
 
