@@ -1,5 +1,8 @@
 """Check config values against type annotations, so ``eval.max_samples=abc`` fails at validation.
 
+Bounds ride on the annotation (``Annotated[int, AtLeast(1)]``), and a parameter or field annotated with a
+typed settings node (:class:`rlvr.config.settings.Settings`) is checked key by key inside it.
+
 Values come from YAML or the command line, so they are plain ``int``, ``float``, ``bool``, ``str``,
 ``None``, lists and dicts; the annotations are the components' own (``typing.get_type_hints``) or
 GRPOConfig's (:mod:`rlvr.config.grpo_fields`). What we cannot judge passes: ``Any``, classes a YAML
@@ -10,14 +13,63 @@ run; a miss only delays the error to construction time, where it surfaced before
 from __future__ import annotations
 
 import collections.abc
+import dataclasses
 import enum
 import inspect
 import os
 import types
 import typing
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
 from rlvr.config.errors import ConfigIssue, closest
+
+
+@dataclass(frozen=True)
+class AtLeast:
+    """``Annotated[int, AtLeast(1)]``: the value is at least ``low`` (``strict``: above it)."""
+
+    low: float
+    strict: bool = False
+    #: What the bound means, for the message (e.g. "0 switches it off").
+    note: str = ""
+
+    def problem(self, value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None
+        low = _spell(self.low)
+        if self.strict and value <= self.low:
+            return f"must be greater than {low}" + (f" ({self.note})" if self.note else "")
+        if not self.strict and value < self.low:
+            return f"must be at least {low}" + (f" ({self.note})" if self.note else "")
+        return None
+
+    def fix(self, key: str) -> str:
+        return f"set {key} {'above' if self.strict else 'to at least'} {_spell(self.low)}"
+
+
+@dataclass(frozen=True)
+class AtMost:
+    """``Annotated[float, AtMost(1)]``: the value is at most ``high``."""
+
+    high: float
+
+    def problem(self, value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= self.high:
+            return None
+        return f"must be at most {_spell(self.high)}"
+
+    def fix(self, key: str) -> str:
+        return f"set {key} to at most {_spell(self.high)}"
+
+
+def _bare(hint: Any) -> tuple[Any, tuple[Any, ...]]:
+    """``hint`` without ``Annotated`` metadata, and the metadata."""
+    if typing.get_origin(hint) is Annotated:
+        bare, *meta = typing.get_args(hint)
+        return bare, tuple(meta)
+    return hint, ()
+
 
 _SEQUENCES = (list, tuple, collections.abc.Sequence, collections.abc.Iterable, collections.abc.Collection)
 _MAPPINGS = (dict, collections.abc.Mapping)
@@ -39,6 +91,7 @@ def _union_args(hint: Any) -> tuple[Any, ...] | None:
 
 def matches(hint: Any, value: Any) -> bool:
     """Whether ``value`` (a YAML/CLI value) fits ``hint``; ints fit floats, bools fit only bools."""
+    hint = _bare(hint)[0]
     if hint is Any or hint is inspect.Parameter.empty or isinstance(hint, (str, typing.TypeVar)):
         return True  # unresolved forward reference or type variable: cannot judge
     if hint is None or hint is type(None):
@@ -70,6 +123,8 @@ def matches(hint: Any, value: Any) -> bool:
         return not args or all(matches(args[0], item) for item in value)
     if isinstance(origin, type) and issubclass(origin, os.PathLike):
         return isinstance(value, (str, origin))
+    if dataclasses.is_dataclass(hint):  # a typed settings node: a mapping of its fields
+        return isinstance(value, (dict, hint))
     return True  # a class a YAML value cannot be; the component may convert it
 
 
@@ -92,6 +147,8 @@ def describe(hint: Any, plural: bool = False) -> str:
             return "a list of " + describe(args[0], plural=True)
     elif hint in nouns:
         noun = nouns[hint]
+    elif dataclasses.is_dataclass(hint):
+        noun = "mapping"
     else:
         return getattr(hint, "__name__", str(hint))
     if plural:
@@ -112,10 +169,40 @@ def _spell(value: Any) -> str:
     return "null" if value is None else str(value)
 
 
+def value_issues_of(
+    key: str, value: Any, hint: Any, default: Any = inspect.Parameter.empty
+) -> list[ConfigIssue]:
+    """What is wrong with ``value`` under ``hint``: its type or choice, a bound it breaks, or — for a typed
+    settings node given as a mapping — every issue inside it (:meth:`Settings.node_issues`)."""
+    from rlvr.config.settings import settings_class
+
+    nested = settings_class(hint)
+    if nested is not None and isinstance(value, dict):
+        return nested.node_issues(key, value)
+    if issue := type_issue(key, value, hint, default):
+        return [issue]
+    for bound in _bounds(hint, value):
+        if hasattr(bound, "problem") and (rule := bound.problem(value)):
+            usable = default not in (inspect.Parameter.empty, None) and not bound.problem(default)
+            return [
+                ConfigIssue(key, value, rule, f"e.g. {key}={_spell(default)}" if usable else bound.fix(key))
+            ]
+    return []
+
+
+def _bounds(hint: Any, value: Any) -> tuple[Any, ...]:
+    """The ``Annotated`` bounds that apply to ``value``: the hint's own, or those of the union arm it fits."""
+    bare, meta = _bare(hint)
+    if meta:
+        return meta
+    return next((_bare(arm)[1] for arm in _union_args(bare) or () if matches(arm, value)), ())
+
+
 def type_issue(key: str, value: Any, hint: Any, default: Any = inspect.Parameter.empty) -> ConfigIssue | None:
     """An issue naming the key, the value, the expected type or choices and a fix; None when it fits."""
     if matches(hint, value):
         return None
+    hint = _bare(hint)[0]
     expected = describe(hint)
     rule = f"expected {expected} (got {type(value).__name__})"
     arms = [a for a in (_union_args(hint) or (hint,)) if a is not type(None)]
@@ -141,7 +228,7 @@ def parameter_hints(target: Any) -> dict[str, Any]:
     ``from __future__ import annotations`` store them as strings; one that does not resolve is skipped."""
     function = target.__init__ if inspect.isclass(target) else target
     try:
-        return typing.get_type_hints(function)
+        return typing.get_type_hints(function, include_extras=True)
     except Exception:  # one bad annotation: resolve the others one by one
         pass
     namespace = getattr(inspect.unwrap(function), "__globals__", {})
@@ -166,6 +253,5 @@ def annotation_issues(prefix: str, target: Any, kwargs: dict[str, Any]) -> list[
         param = params.get(key)
         if param is None or param.kind in (param.VAR_KEYWORD, param.VAR_POSITIONAL) or key not in hints:
             continue
-        if issue := type_issue(f"{prefix}.{key}", value, hints[key], param.default):
-            issues.append(issue)
+        issues += value_issues_of(f"{prefix}.{key}", value, hints[key], param.default)
     return issues

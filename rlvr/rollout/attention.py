@@ -23,7 +23,6 @@ from typing import Any
 
 #: The attention implementation name the engine's inference copy is built with.
 NAME = "rlvr_grouped_decode"
-CHOICES = ("grouped", "sdpa")
 
 
 def register_grouped_decode() -> str:

@@ -16,87 +16,53 @@ Unsloth's vLLM engine (``model.fast_inference=true``): then ``hf``, which Unslot
 from __future__ import annotations
 
 import importlib.util
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
 from rlvr.config.errors import ConfigIssue
-from rlvr.rollout.attention import CHOICES as DECODE_ATTENTION
-from rlvr.rollout.choice import backend_issue, canonical
-
-DTYPES = ("auto", "bfloat16", "float16", "float32")
-DEFAULT_ROLLOUT = {
-    "backend": "auto",
-    "dtype": "auto",
-    "compile": None,
-    "check_every": 16,
-    "logprob_gap_every": 25,
-    "decode_attention": "grouped",
-}
+from rlvr.config.settings import Settings
+from rlvr.config.types import AtLeast
+from rlvr.rollout.choice import ALIASES, Backend
 
 
-def engine_options(settings: dict[str, Any]) -> dict[str, Any]:
-    """The :class:`rlvr.rollout.RolloutEngine` keyword arguments of a ``train.rollout`` node."""
-    return {k: settings[k] for k in ("dtype", "compile", "check_every", "decode_attention")}
+@dataclass(frozen=True)
+class RolloutSettings(Settings):
+    """``train.rollout``: the generator and the rollout engine's options."""
 
+    ALIASES = {"backend": ALIASES}
 
-def rollout_issues(prefix: str, rollout: Any) -> list[ConfigIssue]:
-    """Problems in the ``train.rollout`` node, each with its fix."""
-    if rollout is None:
-        return []
-    if not isinstance(rollout, dict):
-        return [ConfigIssue(prefix, rollout, "must be a mapping", f"e.g. {prefix}.backend=fast")]
-    issues = [
-        ConfigIssue(
-            f"{prefix}.{key}", rollout[key], "unknown rollout key", f"use {', '.join(DEFAULT_ROLLOUT)}"
-        )
-        for key in sorted(set(rollout) - set(DEFAULT_ROLLOUT))
-    ]
-    settings = {**DEFAULT_ROLLOUT, **rollout}
-    if problem := backend_issue(settings["backend"], rollouts=True):
-        issues.append(ConfigIssue(f"{prefix}.backend", settings["backend"], *problem))
-    for key, allowed in (("dtype", DTYPES), ("decode_attention", DECODE_ATTENTION)):
-        if settings[key] not in allowed:
-            issues.append(
+    #: Which generator makes rollouts (:mod:`rlvr.rollout.choice`).
+    backend: Backend = "auto"
+    #: The engine's inference copy dtype; auto = the policy's.
+    dtype: Literal["auto", "bfloat16", "float16", "float32"] = "auto"
+    #: torch.compile the decode step; null = on where it pays (a CUDA GPU).
+    compile: bool | None = None
+    #: Every how many rollouts the engine compares its copy with the policy's weights.
+    check_every: Annotated[int, AtLeast(1)] = 16
+    #: Every how many optimizer steps the log-prob gap (engine vs trainer) is measured.
+    logprob_gap_every: Annotated[int, AtLeast(0, note="0 switches it off")] = 25
+    #: The decode attention of the inference copy: grouped (one KV read per group) or sdpa.
+    decode_attention: Literal["grouped", "sdpa"] = "grouped"
+
+    def engine_options(self) -> dict[str, Any]:
+        """The :class:`rlvr.rollout.RolloutEngine` keyword arguments."""
+        return {
+            "dtype": self.dtype,
+            "compile": self.compile,
+            "check_every": self.check_every,
+            "decode_attention": self.decode_attention,
+        }
+
+    def rules(self, prefix: str) -> list[ConfigIssue]:
+        """``vllm`` needs vLLM installed."""
+        if self.backend == "vllm" and importlib.util.find_spec("vllm") is None:
+            return [
                 ConfigIssue(
-                    f"{prefix}.{key}",
-                    settings[key],
-                    f"not one of {', '.join(allowed)}",
-                    f"use {prefix}.{key}={allowed[0]}",
+                    f"{prefix}.backend",
+                    "vllm",
+                    "vLLM is not installed",
+                    "pip install 'vllm>=0.22,<0.32' (a build matching your torch and CUDA), or use "
+                    f"{prefix}.backend=fast",
                 )
-            )
-    if settings["compile"] not in (None, True, False):
-        issues.append(
-            ConfigIssue(
-                f"{prefix}.compile",
-                settings["compile"],
-                "must be true, false or null (auto)",
-                f"set {prefix}.compile=null",
-            )
-        )
-    every = settings["check_every"]
-    if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-        issues.append(
-            ConfigIssue(
-                f"{prefix}.check_every", every, "must be a positive integer", f"e.g. {prefix}.check_every=16"
-            )
-        )
-    gap = settings["logprob_gap_every"]
-    if isinstance(gap, bool) or not isinstance(gap, int) or gap < 0:
-        issues.append(
-            ConfigIssue(
-                f"{prefix}.logprob_gap_every",
-                gap,
-                "must be a whole number of steps, 0 to switch it off",
-                f"e.g. {prefix}.logprob_gap_every=25",
-            )
-        )
-    if canonical(settings["backend"]) == "vllm" and importlib.util.find_spec("vllm") is None:
-        issues.append(
-            ConfigIssue(
-                f"{prefix}.backend",
-                "vllm",
-                "vLLM is not installed",
-                "pip install 'vllm>=0.22,<0.32' (a build matching your torch and CUDA), or use "
-                f"{prefix}.backend=fast",
-            )
-        )
-    return issues
+            ]
+        return []

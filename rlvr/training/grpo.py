@@ -19,13 +19,13 @@ from rlvr.console import say
 from rlvr.errors import ConfigError
 from rlvr.interfaces import TrainResult
 from rlvr.rollout.choice import deprecated, resolve_backend
-from rlvr.rollout.settings import DEFAULT_ROLLOUT, engine_options, rollout_issues
+from rlvr.rollout.settings import RolloutSettings
 from rlvr.training.gpu_memory import gpu_memory_callback
 from rlvr.training.interrupts import GracefulStop
 from rlvr.training.nan_guard import nan_guard_callback
 from rlvr.training.resume import check_fits, checkpoint_step, resolve_checkpoint, resume_issues
 from rlvr.training.rollout_trainer import rollout_trainer_class
-from rlvr.training.step_settings import DEFAULT_DYNAMIC_SAMPLING, DynamicSampling, Packing, step_issues
+from rlvr.training.step_settings import DynamicSampling, MicroBatchTokens, Packing, step_issues
 from rlvr.training.trainer_class import compose_trainer_class, resolve_checkpointing, resolve_packing
 
 #: Keys of the ``train`` node that are rlvr's own, not ``GRPOConfig`` fields.
@@ -47,19 +47,20 @@ class GRPOTrainingLoop:
 
     def __init__(
         self,
-        rollout: dict[str, Any] | None = None,
+        rollout: RolloutSettings | None = None,
         nan_guard: Literal["skip", "stop", "off"] = "skip",
         packing: Packing = "auto",
-        micro_batch_tokens: int | None = None,
-        dynamic_sampling: dict[str, Any] | None = None,
+        micro_batch_tokens: MicroBatchTokens = None,
+        dynamic_sampling: DynamicSampling | None = None,
         **grpo_args: Any,
     ):
-        self.rollout = {**DEFAULT_ROLLOUT, **(rollout or {})}
-        self.rollout["backend"] = deprecated("train.rollout.backend", self.rollout["backend"])
+        if isinstance(rollout, dict) and "backend" in rollout:  # an old spelling: say the new one, once
+            deprecated("train.rollout.backend", rollout["backend"])
+        self.rollout = RolloutSettings.of(rollout)
         self.nan_guard = nan_guard
         self.packing = packing
         self.micro_batch_tokens = micro_batch_tokens
-        self.dynamic_sampling = DynamicSampling(**{**DEFAULT_DYNAMIC_SAMPLING, **(dynamic_sampling or {})})
+        self.dynamic_sampling = DynamicSampling.of(dynamic_sampling)
         self.grpo_args = grpo_args
         # On this machine, so a bf16 run without a bf16 GPU stops before the model is loaded.
         grpo_args["bf16"] = resolve_bf16(
@@ -71,7 +72,7 @@ class GRPOTrainingLoop:
 
         args = {"report_to": "none", **self.grpo_args, "reward_weights": reward_weights}
         args["output_dir"] = str(args.get("output_dir") or output_dir)
-        if resolve_backend(self.rollout["backend"]) == "vllm":
+        if resolve_backend(self.rollout.backend) == "vllm":
             args.setdefault("use_vllm", True)
             args.setdefault("vllm_mode", "colocate")  # one GPU: vLLM shares it with training
         return GRPOConfig(**args)
@@ -94,8 +95,8 @@ class GRPOTrainingLoop:
         from trl import GRPOTrainer
 
         base = GRPOTrainer
-        if resolve_backend(self.rollout["backend"], model) == "fast":
-            base = rollout_trainer_class(engine_options(self.rollout), self.rollout["logprob_gap_every"])
+        if resolve_backend(self.rollout.backend, model) == "fast":
+            base = rollout_trainer_class(self.rollout.engine_options(), self.rollout.logprob_gap_every)
         packing = resolve_packing(self.packing, model)
         self.grpo_args["gradient_checkpointing"] = resolve_checkpointing(
             self.grpo_args.get("gradient_checkpointing", True),
@@ -160,8 +161,7 @@ class GRPOTrainingLoop:
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
         """Unknown fields (with the closest one), values TRL would reject only after the model has loaded
         (types, choices, ranges: :mod:`rlvr.config.grpo_values`) and GRPO's batch arithmetic."""
-        issues = rollout_issues(f"{prefix}.rollout", kwargs.get("rollout"))
-        issues += step_issues(prefix, kwargs)
+        issues = step_issues(prefix, kwargs)
         issues += resume_issues(f"{prefix}.resume_from_checkpoint", kwargs.get("resume_from_checkpoint"))
         kwargs = {  # ours, not GRPOConfig's (gradient_checkpointing=auto is resolved when the model exists)
             key: value

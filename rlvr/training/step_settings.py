@@ -29,20 +29,23 @@ normalisers (``grpo``, ``bnpo``, ``dr_grpo``, ``sapo``, ``luspo``) would weight 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
-from typing import Any, Literal, get_args
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, get_args
 
 from rlvr.config.errors import ConfigIssue
+from rlvr.config.settings import Settings
+from rlvr.config.types import AtLeast
 
 Packing = Literal["auto", "off", "trim", "padding_free", "prefix"]
 PACKING: tuple[str, ...] = get_args(Packing)
+#: ``train.micro_batch_tokens``: a positive number of tokens, or null for TRL's fixed row count.
+MicroBatchTokens = Annotated[int, AtLeast(1)] | None
 #: Loss types whose normaliser spans the whole generation batch (TRL 1.16 ``_compute_loss``).
 GLOBAL_NORMALISER_LOSSES = ("dapo", "cispo", "vespo")
-CHECKPOINTING = (True, False, "auto")
 
 
 @dataclass(frozen=True)
-class DynamicSampling:
+class DynamicSampling(Settings):
     """``train.dynamic_sampling``: DAPO's dynamic sampling (:mod:`rlvr.training.dynamic_sampling`)."""
 
     #: Drop groups whose rewards do not spread and refill the batch with new prompts.
@@ -51,31 +54,18 @@ class DynamicSampling:
     #: name of one reward function (e.g. the correctness reward: all right or all wrong is dropped).
     reward: str | None = None
     #: A group is uninformative when the standard deviation of its rewards is at most this.
-    min_std: float = 0.0
+    min_std: Annotated[float, AtLeast(0)] = 0.0
     #: Extra generation rounds per step at most; then the step trains on the informative groups it has.
-    max_rounds: int = 3
-
-
-DEFAULT_DYNAMIC_SAMPLING = asdict(DynamicSampling())
+    max_rounds: Annotated[int, AtLeast(0, note="0 = drop without refilling")] = 3
 
 
 def step_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
-    """Problems in ``packing``, ``micro_batch_tokens``, ``gradient_checkpointing`` and
-    ``dynamic_sampling``, each with its fix."""
+    """The cross-key rules of the training step: ``gradient_checkpointing`` (a GRPOConfig field that
+    also takes ``auto``) and ``micro_batch_tokens`` against ``loss_type``. The keys' types, choices and
+    bounds are their annotations (:class:`rlvr.training.grpo.GRPOTrainingLoop`)."""
     issues: list[ConfigIssue] = []
-    packing = kwargs.get("packing", "auto")
-    if packing not in PACKING:
-        issues.append(
-            ConfigIssue(
-                f"{prefix}.packing", packing, f"not one of {', '.join(PACKING)}", f"use {prefix}.packing=auto"
-            )
-        )
-    checkpointing = kwargs.get("gradient_checkpointing", True)
-    if (
-        checkpointing not in CHECKPOINTING
-        or isinstance(checkpointing, int)
-        and not isinstance(checkpointing, bool)
-    ):
+    checkpointing = kwargs.get("gradient_checkpointing", "auto")
+    if checkpointing != "auto" and not isinstance(checkpointing, bool):
         issues.append(
             ConfigIssue(
                 f"{prefix}.gradient_checkpointing",
@@ -84,27 +74,9 @@ def step_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
                 f"set {prefix}.gradient_checkpointing=auto",
             )
         )
-    issues += _micro_batch_tokens_issues(prefix, kwargs)
-    issues += _dynamic_sampling_issues(f"{prefix}.dynamic_sampling", kwargs.get("dynamic_sampling"))
-    return issues
-
-
-def _micro_batch_tokens_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
-    budget = kwargs.get("micro_batch_tokens")
-    if budget is None:
-        return []
-    if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1:
-        return [
-            ConfigIssue(
-                f"{prefix}.micro_batch_tokens",
-                budget,
-                "must be a positive number of tokens, or null for TRL's fixed row count",
-                f"e.g. {prefix}.micro_batch_tokens=65536",
-            )
-        ]
-    loss = kwargs.get("loss_type", "dapo")
-    if loss not in GLOBAL_NORMALISER_LOSSES:
-        return [
+    budget, loss = kwargs.get("micro_batch_tokens"), kwargs.get("loss_type", "dapo")
+    if isinstance(budget, int) and not isinstance(budget, bool) and loss not in GLOBAL_NORMALISER_LOSSES:
+        issues.append(
             ConfigIssue(
                 f"{prefix}.micro_batch_tokens",
                 budget,
@@ -112,50 +84,6 @@ def _micro_batch_tokens_issues(prefix: str, kwargs: dict[str, Any]) -> list[Conf
                 "change how much each row weighs in the gradient",
                 f"use {prefix}.loss_type=dapo (or cispo, vespo: normalised over the whole batch), or set "
                 f"{prefix}.micro_batch_tokens=null",
-            )
-        ]
-    return []
-
-
-def _dynamic_sampling_issues(prefix: str, node: Any) -> list[ConfigIssue]:
-    if node is None:
-        return []
-    if not isinstance(node, dict):
-        return [ConfigIssue(prefix, node, "must be a mapping", f"e.g. {prefix}.enabled=true")]
-    known = [f.name for f in fields(DynamicSampling)]
-    issues = [
-        ConfigIssue(f"{prefix}.{key}", node[key], "unknown dynamic_sampling key", f"use {', '.join(known)}")
-        for key in sorted(set(node) - set(known))
-    ]
-    settings = {**DEFAULT_DYNAMIC_SAMPLING, **node}
-    if not isinstance(settings["enabled"], bool):
-        issues.append(
-            ConfigIssue(
-                f"{prefix}.enabled", settings["enabled"], "must be true or false", f"{prefix}.enabled=true"
-            )
-        )
-    if settings["reward"] is not None and not isinstance(settings["reward"], str):
-        issues.append(
-            ConfigIssue(
-                f"{prefix}.reward",
-                settings["reward"],
-                "must be null (the weighted total) or a reward function's name",
-                f"e.g. {prefix}.reward=null",
-            )
-        )
-    std = settings["min_std"]
-    if isinstance(std, bool) or not isinstance(std, (int, float)) or std < 0:
-        issues.append(
-            ConfigIssue(f"{prefix}.min_std", std, "must be a number >= 0", f"e.g. {prefix}.min_std=0.0")
-        )
-    rounds = settings["max_rounds"]
-    if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 0:
-        issues.append(
-            ConfigIssue(
-                f"{prefix}.max_rounds",
-                rounds,
-                "must be a whole number of extra generation rounds (0 = drop without refilling)",
-                f"e.g. {prefix}.max_rounds=3",
             )
         )
     return issues

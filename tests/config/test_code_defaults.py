@@ -9,8 +9,9 @@ against its ``_target_``'s signature. Not checked, on purpose:
   ``prompts=think_answer``), not defaults;
 * keys hidden behind ``**kwargs`` (the data sources' shared keys), which have no signature default.
 
-A ``None`` default merged with a module-level ``DEFAULT_<KEY>`` dict (``lora``, ``wandb``) is compared
-as that dict; ``None`` equals an empty mapping or list (both mean "nothing set").
+A nested node typed as settings (``rollout: RolloutSettings | None = None``, :mod:`rlvr.config.settings`)
+is compared with its dataclass defaults, field by field; ``None`` equals an empty mapping or list (both
+mean "nothing set").
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from omegaconf import OmegaConf
 
 from rlvr.config.build import locate_target
 from rlvr.config.overrides import COMPONENT_GROUPS
+from rlvr.config.settings import settings_class
+from rlvr.config.types import parameter_hints
 from tests.conftest import CONF_DIR, compose_config
 
 
@@ -50,6 +53,9 @@ def _interpolated(value: Any) -> bool:
 
 
 def _code_default(target: Any, name: str, default: Any) -> Any:
+    settings = settings_class(parameter_hints(target).get(name))
+    if settings is not None and default is None:  # `rollout: RolloutSettings | None = None`: its fields
+        return settings.defaults()
     if default is None:  # `lora: dict | None = None` merged with DEFAULT_LORA
         default = getattr(sys.modules[target.__module__], f"DEFAULT_{name.upper()}", None)
     return list(default) if isinstance(default, tuple) else default

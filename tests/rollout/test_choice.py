@@ -48,8 +48,8 @@ def test_one_vocabulary_for_both_places() -> None:
     [
         (
             ["train.rollout.backend=vlm"],
-            "train.rollout.backend='vlm': not one of auto, fast, hf, vllm. Fix: use auto (fast on a CUDA GPU, "
-            "hf elsewhere), fast (rlvr's engine) or hf (the model's generate)",
+            "train.rollout.backend='vlm': expected one of: auto, fast, hf, vllm (got str). Fix: did you mean "
+            "train.rollout.backend=vllm?",
         ),
         (
             ["eval.backend=vllm"],
@@ -74,7 +74,7 @@ def test_old_and_new_spellings_validate(overrides: list[str]) -> None:
 def test_the_old_spelling_works_and_says_so_once(capsys: pytest.CaptureFixture[str]) -> None:
     loop = GRPOTrainingLoop(rollout={"backend": "trl"}, use_cpu=True)
     evaluator = GreedyAccuracy(backend="trl")
-    assert loop.rollout["backend"] == evaluator.backend == "hf"
+    assert loop.rollout.backend == evaluator.backend == "hf"
     assert capsys.readouterr().err.splitlines() == [
         "rlvr: warning: train.rollout.backend=trl is deprecated; it means train.rollout.backend=hf, the name "
         "to use from now on",

@@ -21,10 +21,14 @@ def _errors(overrides: list[str]) -> str:
         # an unknown packing path lists the valid ones
         (
             ["train.packing=prefixx"],
-            "train.packing='prefixx': not one of auto, off, trim, padding_free, prefix. Fix: use train.packing=auto",
+            "train.packing='prefixx': expected one of: auto, off, trim, padding_free, prefix (got str). Fix: did you "
+            "mean train.packing=prefix?",
         ),
         # a token budget must be a positive count
-        (["train.micro_batch_tokens=0"], "train.micro_batch_tokens=0: must be a positive number of tokens"),
+        (
+            ["train.micro_batch_tokens=0"],
+            "train.micro_batch_tokens=0: must be at least 1. Fix: set train.micro_batch_tokens to at least 1",
+        ),
         # per-micro-batch normalisers would weight rows differently when regrouped
         (
             ["train.loss_type=grpo", "train.micro_batch_tokens=4096"],
@@ -41,15 +45,17 @@ def _errors(overrides: list[str]) -> str:
         # dynamic sampling's keys are checked like any other node's
         (
             ["+train.dynamic_sampling.max_round=2"],
-            "train.dynamic_sampling.max_round=2: unknown dynamic_sampling key. Fix: use enabled, reward, min_std, max_rounds",
+            "train.dynamic_sampling.max_round=2: unknown key: not accepted by train.dynamic_sampling (DynamicSampling). "
+            "Fix: did you mean train.dynamic_sampling.max_rounds?",
         ),
         (
             ["train.dynamic_sampling.max_rounds=-1"],
-            "train.dynamic_sampling.max_rounds=-1: must be a whole number of extra generation rounds",
+            "train.dynamic_sampling.max_rounds=-1: must be at least 0 (0 = drop without refilling). Fix: e.g. "
+            "train.dynamic_sampling.max_rounds=3",
         ),
         (
             ["train.dynamic_sampling.min_std=-0.5"],
-            "train.dynamic_sampling.min_std=-0.5: must be a number >= 0",
+            "train.dynamic_sampling.min_std=-0.5: must be at least 0. Fix: e.g. train.dynamic_sampling.min_std=0.0",
         ),
     ],
 )
