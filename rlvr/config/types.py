@@ -160,6 +160,8 @@ def describe(hint: Any, plural: bool = False) -> str:
 
 def _spell(value: Any) -> str:
     """A value as the user would type it on the command line."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)  # a typed settings node: the mapping the YAML writes
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, (list, tuple)):
