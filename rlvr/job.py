@@ -59,7 +59,7 @@ def run_job(
 ) -> Outcome:
     """Run one job; returns its exit status and final accuracy."""
     if sweep:
-        from rlvr.modes.sweep import with_task_rewards
+        from rlvr.sweep_job import with_task_rewards
 
         cfg = with_task_rewards(cfg)
     set_phase("validation")

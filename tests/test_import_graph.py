@@ -154,3 +154,13 @@ def test_the_rules_see_rollout_and_modes() -> None:
         ("rlvr.rollout.attention", "rlvr.models.attention_mask"),
         ("rlvr.training.grpo", "rlvr.modes.eval"),
     ]
+
+
+def test_no_mode_imports_another_mode() -> None:
+    """What two modes share lives below them (``rlvr.evaluation.session``, ``rlvr.models.loading``,
+    ``rlvr.sweep_job``), so each mode module can be read, changed or removed on its own."""
+    from rlvr.modes import MODES
+
+    modes = {run.__module__ for run in MODES.values()}
+    graph = import_graph()
+    assert [(mode, target) for mode in sorted(modes) for target in graph[mode] if target in modes] == []

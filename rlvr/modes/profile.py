@@ -26,7 +26,7 @@ from rlvr.config import build
 from rlvr.console import say
 from rlvr.data.difficulty import row_id
 from rlvr.interfaces import Evaluator, RewardComponent
-from rlvr.modes.eval import load_policy
+from rlvr.models.loading import load_policy
 from rlvr.modes.profile_settings import ProfileSettings
 from rlvr.run_dir import RunDir
 

@@ -11,7 +11,7 @@ LoRA adapter when LoRA is on) → write the eval report → close the observer. 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from rlvr.config import build
 from rlvr.console import debug, say, warn
 from rlvr.ending import set_phase
 from rlvr.errors import ConfigError
+from rlvr.evaluation.session import Evaluation, adopt_point, evaluate_policy, summarize_training
 from rlvr.interfaces import (
     DataComponent,
     DataSplits,
@@ -30,15 +31,16 @@ from rlvr.interfaces import (
     Observer,
     RewardComponent,
     TrainingLoop,
+    TrainResult,
 )
 from rlvr.manifest import write_manifest
 from rlvr.models.checks import chat_template_problem
-from rlvr.modes.eval import adopt_point, summarize_evaluation
-from rlvr.modes.sweep import sweep_run_names
+from rlvr.modes.run_report import REPORT_FILE, RunReport, train_entry
 from rlvr.modes.write_errors import checkpoint_write_error, save_error
 from rlvr.observers.callback import observer_callback, quiet_trainer
 from rlvr.observers.silent import for_rank
 from rlvr.run_dir import RunDir
+from rlvr.sweep_job import sweep_run_names
 from rlvr.training.curriculum import attach_curriculum
 
 NO_EVAL_ROWS = (
@@ -109,7 +111,7 @@ def memory_estimate(cfg: DictConfig, model_component: ModelComponent) -> dict[st
 
 
 def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
-    """Train with GRPO and return the eval report (also written to ``eval_report.json``)."""
+    """Train with GRPO; return the run report as written to ``eval_report.json``."""
     sweep_run_names(cfg)
     config = run_dir.write_config(cfg)
     if cfg.get("seed") is not None:
@@ -122,111 +124,118 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
     write_manifest(run_dir, config, parts.data.info)
     parts.observer.start(run_dir, config)
     parts.observer.log_metrics({"data": parts.data.info}, step=0, kind="data")
-    report: dict[str, Any] = {
-        "data": parts.data.info,
-        "reward_functions": dict(zip(parts.rewards.names, parts.rewards.weights, strict=True)),
-    }
-    results: dict[str, dict[str, Any]] = {}
-    try:
-        periodic = parts.evaluator.callback(
-            parts.policy.tokenizer,
-            parts.data.eval,
-            parts.rewards.judge(),
-            parts.observer,
-            run_dir,
-            parts.rewards.format_check(),
-            lambda path: save_policy(trainer, parts.policy.tokenizer, run_dir, path),
-        )
-        set_phase("building the trainer")
-        trainer = parts.loop.build_trainer(
-            parts.policy.model,
-            parts.policy.tokenizer,
-            parts.data.train,
-            parts.rewards.functions,
-            parts.rewards.weights,
-            output_dir=run_dir.file("checkpoints"),
-            peft_config=parts.policy.peft_config,
-            callbacks=[observer_callback(parts.observer), *([periodic] if periodic else [])],
-            prompt_tokens=parts.data.info.get("splits", {})
-            .get("train", {})
-            .get("prompt_tokens", {})
-            .get("max"),
-        )
-        quiet_trainer(trainer)
-        attach_curriculum(trainer, parts.data.info.get("curriculum"), parts.rewards.functions)
-        _warn_without_eval_rows(parts, report)
-        if parts.evaluator.before_training:
-            set_phase("the evaluation before training")
-            _evaluate(parts, trainer, "before", run_dir, report, results)
-            adopt_point(periodic, trainer.state.global_step, results.get("before"))
+    report = RunReport(
+        data=parts.data.info,
+        reward_functions=dict(zip(parts.rewards.names, parts.rewards.weights, strict=True)),
+        warnings=_warnings_without_eval_rows(parts),
+    )
+    try:  # each step returns its part of the report; the finally below sees the report so far
+        trainer, periodic = build_trainer(parts, run_dir)
+        before = _evaluate(parts, trainer, "before", run_dir, periodic)
+        report = replace(report, before=before and before.summary)
         set_phase("training")
-        try:
-            trained = parts.loop.train(trainer)
-        except Exception as err:  # a checkpoint that could not be written is one OutputError
-            checkpoints = Path(trainer.args.output_dir)
-            if failed_write := checkpoint_write_error(err, run_dir, checkpoints):
-                raise failed_write from err
-            raise
+        trained = train(parts, trainer, run_dir)
         if trained.already_finished:  # resumed a run that had already reached max_steps
-            return report
-        report["reward_errors"] = parts.rewards.error_counts
-        report["train"] = {
-            "global_step": trained.global_step,
-            "training_loss": trained.training_loss,
-            "runtime_s": trained.runtime_s,
-            "resumed_from": trained.resumed_from,
-        }
+            return report.as_dict()
+        report = replace(report, reward_errors=parts.rewards.error_counts, train=train_entry(trained))
         if cfg.get("debug"):
-            debug(
-                f"step {trainer.state.global_step}, trainable weights sha256 {weights_digest(trainer.model)}"
-            )
+            debug(f"step {trained.global_step}, trainable weights sha256 {weights_digest(trainer.model)}")
         if trained.interrupted:
-            stop_after_signal(trained.interrupted, trainer, run_dir, report)
-        if parts.evaluator.after_training:
-            set_phase("the evaluation after training")
-            _evaluate(parts, trainer, "after", run_dir, report, results)
-            adopt_point(periodic, trainer.state.global_step, results.get("after"))
-        summarize_evaluation(parts.evaluator, results, periodic, report, run_dir.started)
-        run_dir.write_json("eval_report.json", report)  # the accuracy is kept even if the save below fails
+            stop_after_signal(trained, run_dir, report)
+        after = _evaluate(parts, trainer, "after", run_dir, periodic)
+        report = replace(report, after=after and after.summary)
+        summary = summarize_training(parts.evaluator, before, after, periodic, run_dir.started)
+        report = replace(report, comparison=summary.comparison, periodic=summary.periodic)
+        report = replace(report, eval_time=summary.eval_time)
         set_phase("saving the final model")
-        save_final(parts, trainer, run_dir, report)
-        run_dir.write_json("eval_report.json", report)
-        return report
+        report = save_final(parts, trainer, run_dir, report)
+        return report.write(run_dir)
     finally:
         finish_observer(parts.observer, report)
 
 
-def finish_observer(observer: Observer, report: dict[str, Any]) -> None:
+def build_trainer(parts: Components, run_dir: RunDir) -> tuple[Any, Any | None]:
+    """The trainer, with the observer's and the in-training eval's callbacks and the curriculum; and
+    that in-training eval callback (None when periodic eval is off)."""
+    periodic = parts.evaluator.callback(
+        parts.policy.tokenizer,
+        parts.data.eval,
+        parts.rewards.judge(),
+        parts.observer,
+        run_dir,
+        parts.rewards.format_check(),
+        lambda path: save_policy(trainer, parts.policy.tokenizer, run_dir, path),
+    )
+    set_phase("building the trainer")
+    trainer = parts.loop.build_trainer(
+        parts.policy.model,
+        parts.policy.tokenizer,
+        parts.data.train,
+        parts.rewards.functions,
+        parts.rewards.weights,
+        output_dir=run_dir.file("checkpoints"),
+        peft_config=parts.policy.peft_config,
+        callbacks=[observer_callback(parts.observer), *([periodic] if periodic else [])],
+        prompt_tokens=parts.data.info.get("splits", {}).get("train", {}).get("prompt_tokens", {}).get("max"),
+    )
+    quiet_trainer(trainer)
+    attach_curriculum(trainer, parts.data.info.get("curriculum"), parts.rewards.functions)
+    return trainer, periodic
+
+
+def train(parts: Components, trainer: Any, run_dir: RunDir) -> TrainResult:
+    """The training loop's ``train``; a checkpoint that could not be written is one OutputError."""
+    try:
+        return parts.loop.train(trainer)
+    except Exception as err:
+        if failed_write := checkpoint_write_error(err, run_dir, Path(trainer.args.output_dir)):
+            raise failed_write from err
+        raise
+
+
+def finish_observer(observer: Observer, report: RunReport) -> None:
     """Write the summary and close the backends; when that fails while the run is already failing (a
     full disk), warn, so the first error stays the one reported."""
     import sys
 
     failing = sys.exc_info()[1]  # called from a finally: the error the run is stopping with, if any
     try:
-        observer.finish(
-            {f"eval/{t}/accuracy": report[t]["accuracy"] for t in ("before", "after") if t in report}
-        )
+        observer.finish(report.accuracies())
     except Exception as err:
         if failing is None:
             raise
         warn(f"the summary could not be written: {type(err).__name__}: {err}")
 
 
-def save_final(parts: Components, trainer: Any, run_dir: RunDir, report: dict[str, Any]) -> None:
-    """Save the final model (and the merged one when asked); a failed write — whatever the writer
-    raised: OSError, SafetensorError, torch's RuntimeError — names the path, the reason and what is
+def save_final(parts: Components, trainer: Any, run_dir: RunDir, report: RunReport) -> RunReport:
+    """Save the final model (and the merged one when asked); the report with their paths. A failed write
+    — whatever the writer raised: OSError, SafetensorError, torch's RuntimeError — writes the report as
+    it stands (the accuracy is kept) and raises one OutputError naming the path, the reason and what is
     already safe on disk."""
     target = run_dir.file("final_model")
     try:
         save_policy(trainer, parts.policy.tokenizer, run_dir, str(target))
-        report["final_model"] = str(target)
+        saved = replace(report, final_model=str(target))
         if parts.policy.save_merged and run_dir.writer:
             from rlvr.models.saving import save_merged
 
             target = run_dir.file("merged_model")
-            report["merged_model"] = str(save_merged(trainer.model, parts.policy.tokenizer, target))
+            saved = replace(
+                saved, merged_model=str(save_merged(trainer.model, parts.policy.tokenizer, target))
+            )
+        return saved
     except Exception as err:
+        _keep_report(report, run_dir)
         raise save_error(err, target, run_dir) from err
+
+
+def _keep_report(report: RunReport, run_dir: RunDir) -> None:
+    """Write the report of a run whose final save failed; a report that cannot be written either (the
+    disk is full) is a warning, so the save's error stays the one reported."""
+    try:
+        report.write(run_dir)
+    except OSError as err:
+        warn(f"{REPORT_FILE} could not be written: {type(err).__name__}: {err}")
 
 
 def save_policy(trainer: Any, tokenizer: Any, run_dir: RunDir, path: str) -> None:
@@ -249,17 +258,16 @@ def weights_digest(model: Any) -> str:
     return digest.hexdigest()[:16]
 
 
-def stop_after_signal(signal: str, trainer: Any, run_dir: RunDir, report: dict[str, Any]) -> None:
-    """The trainer saved a checkpoint after the signal: keep the report so far, then stop non-zero with
+def stop_after_signal(trained: TrainResult, run_dir: RunDir, report: RunReport) -> None:
+    """The trainer saved a checkpoint after the signal: write the report so far, then stop non-zero with
     the command that resumes the run."""
     import sys
 
     from rlvr.errors import Interrupted
     from rlvr.training.interrupts import EXIT_CODES, resume_command
 
-    step = trainer.state.global_step
-    report["interrupted"] = {"signal": signal, "step": step}
-    run_dir.write_json("eval_report.json", report)
+    signal, step = trained.interrupted, trained.global_step
+    replace(report, interrupted={"signal": signal, "step": step}).write(run_dir)
     raise Interrupted(
         f"{signal}: stopped after step {step} with a checkpoint in {run_dir.file('checkpoints')}. "
         f"Resume: {resume_command(sys.argv, str(run_dir.path))}",
@@ -267,34 +275,23 @@ def stop_after_signal(signal: str, trainer: Any, run_dir: RunDir, report: dict[s
     )
 
 
-def _evaluate(
-    parts: Components,
-    trainer: Any,
-    tag: str,
-    run_dir: RunDir,
-    report: dict[str, Any],
-    results: dict[str, dict[str, Any]],
-) -> None:
-    """Evaluate the current policy; per-sample rows go to ``eval_samples_<tag>.jsonl``, the summary to
-    the report and the observer, the full result (samples included) to ``results``."""
-    if parts.data.eval is None:
-        return
-    result = parts.evaluator.evaluate(
-        trainer.model,
-        parts.policy.tokenizer,
-        parts.data.eval,
-        tag,
-        parts.rewards.judge(),
-        parts.rewards.format_check(),
+def _evaluate(parts: Components, trainer: Any, tag: str, run_dir: RunDir, periodic: Any) -> Evaluation | None:
+    """The evaluation before or after training, when the evaluator asks for it and there are eval rows;
+    the in-training eval takes its point at this step from it."""
+    if not getattr(parts.evaluator, f"{tag}_training") or parts.data.eval is None:
+        return None
+    set_phase(f"the evaluation {tag} training")
+    policy = (trainer.model, parts.policy.tokenizer)
+    step = trainer.state.global_step
+    evaluation = evaluate_policy(
+        parts.evaluator, policy, parts.data.eval, tag, parts.rewards, parts.observer, run_dir, step
     )
-    run_dir.write_jsonl(f"eval_samples_{tag}.jsonl", result["samples"])
-    results[tag] = result
-    report[tag] = {k: v for k, v in result.items() if k != "samples"}
-    parts.observer.log_eval(report[tag], step=trainer.state.global_step)
-    parts.observer.log_table(f"eval_samples/{tag}", result["samples"], step=trainer.state.global_step)
+    adopt_point(periodic, evaluation)
+    return evaluation
 
 
-def _warn_without_eval_rows(parts: Components, report: dict[str, Any]) -> None:
+def _warnings_without_eval_rows(parts: Components) -> list[str] | None:
     if parts.data.eval is None and (parts.evaluator.before_training or parts.evaluator.after_training):
-        report["warnings"] = [NO_EVAL_ROWS]
         warn(NO_EVAL_ROWS)
+        return [NO_EVAL_ROWS]
+    return None

@@ -119,7 +119,7 @@ def test_an_adapter_outside_its_run_dir_loads_the_base_it_names(
     """Copied away from ``resolved_config.yaml``, the adapter's own ``base_model_name_or_path`` is used."""
     import shutil
 
-    from rlvr.modes.eval import adapter_base
+    from rlvr.models.loading import adapter_base
 
     run_dir, _ = lora_run
     adapter = shutil.copytree(run_dir / "final_model", tmp_path / "elsewhere" / "adapter")
@@ -167,7 +167,7 @@ def test_eval_and_profile_models_go_to_the_ranks_gpu(monkeypatch):
     machine the model lands on this rank's card; without CUDA, or placed by device_map, it stays."""
     import torch
 
-    from rlvr.modes.eval import on_accelerator
+    from rlvr.models.loading import on_accelerator
 
     cpu_only = _PlacedModel()
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)

@@ -128,7 +128,7 @@ def test_a_sweep_job_is_grouped_by_sweep_and_named_by_its_overrides(monkeypatch:
     from hydra.core.hydra_config import HydraConfig
     from hydra.types import RunMode
 
-    from rlvr.modes.sweep import sweep_run_names
+    from rlvr.sweep_job import sweep_run_names
 
     hydra = types.SimpleNamespace(
         mode=RunMode.MULTIRUN,

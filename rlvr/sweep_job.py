@@ -1,10 +1,12 @@
-"""Names a run of a Hydra sweep (``-m``) for the observer: W&B group = the sweep, name = its overrides.
+"""What one job of a Hydra sweep (``-m``) changes in its own config: its task's reward set, its W&B names.
 
     python run_pipeline.py -m train.learning_rate=1e-5,3e-6 observer.sinks.wandb.enabled=true
     # → group "2026-11-29/10-00-00", names "train.learning_rate=1e-05" and "train.learning_rate=3e-06"
 
-Read here, in a mode, so the observer gets plain values in its own keys (and ``resolved_config.yaml``
-shows them) and never reads Hydra's global state. Values the user set are kept.
+The names are read by the train mode, so the observer gets plain values in its own keys (and
+``resolved_config.yaml`` shows them) and never reads Hydra's global state; values the user set are kept.
+The reward set is chosen by :mod:`rlvr.job` before validation. :mod:`rlvr.sweep_summary` reads the jobs'
+results after the sweep.
 """
 
 from __future__ import annotations
