@@ -59,6 +59,7 @@ from rlvr.answer_numbers import (
 from rlvr.answer_spans import final_answer_tags, final_boxes, last_math_span, trailing_group
 
 __all__ = [
+    "COMPLETION_TEMPLATES",
     "DEFAULT_STRATEGIES",
     "NUMBER_PATTERN",
     "STRATEGIES",
@@ -153,6 +154,18 @@ STRATEGIES: dict[str, Callable[[str], str | None]] = {
     "answer_is": _grouped(_ANSWER_IS_RE, "nswer", "NSWER"),
     "last_math": last_math_span,
     "last_number": _last_number,
+}
+
+
+#: How a completion states its answer in each format: what each strategy reads, written out with
+#: ``{reasoning}`` and ``{answer}`` (the default of ``prompts.completion_template``, used by mode=check).
+COMPLETION_TEMPLATES: dict[Strategy, str] = {
+    "hash": "{reasoning}\n#### {answer}",
+    "boxed": "{reasoning}\nThe answer is \\boxed{{{answer}}}.",
+    "answer_tag": "{reasoning}\n<answer>{answer}</answer>",
+    "answer_is": "{reasoning}\nThe answer is {answer}.",
+    "last_math": "{reasoning}\nSo we get ${answer}$.",
+    "last_number": "{reasoning}\n{answer}",
 }
 
 

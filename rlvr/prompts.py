@@ -4,8 +4,9 @@ With ``use_chat_template: true`` (instruct models) a prompt is a list of chat me
 evaluator render with the tokenizer's chat template; otherwise it is one plain string for base models.
 ``answer_format`` names the extraction strategy (see :mod:`rlvr.answers`) that the prompt's
 instructions ask for; rewards and evaluation default to it through ``${prompts.answer_format}``.
-``completion_template`` is what a perfect answer looks like under these instructions; ``mode=check``
-formats every gold answer with it and scores it with the configured rewards.
+``completion_template`` is what a perfect answer looks like under these instructions (null: the answer
+format's own, :data:`rlvr.answers.COMPLETION_TEMPLATES`); ``mode=check`` formats every gold answer with
+it and scores it with the configured rewards.
 
 This module is also the one place a built prompt is rendered to the text the model sees
 (:func:`render_prompt`, :func:`prompt_token_length`): data, evaluation and check mode all use it, so a
@@ -17,20 +18,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from rlvr.answers import STRATEGIES
+from rlvr.answers import COMPLETION_TEMPLATES, Strategy
 from rlvr.config.errors import ConfigIssue
 
 BuiltPrompt = list[dict[str, str]] | str  # chat messages, or one string for base models
-
-#: A perfect completion per answer format (override with ``prompts.completion_template``).
-DEFAULT_COMPLETIONS = {
-    "hash": "{reasoning}\n#### {answer}",
-    "boxed": "{reasoning}\nThe answer is \\boxed{{{answer}}}.",
-    "answer_tag": "{reasoning}\n<answer>{answer}</answer>",
-    "answer_is": "{reasoning}\nThe answer is {answer}.",
-    "last_math": "{reasoning}\nSo we get ${answer}$.",
-    "last_number": "{reasoning}\n{answer}",
-}
 
 
 def render_prompt(prompt: BuiltPrompt, tokenizer: Any) -> str:
@@ -57,7 +48,7 @@ class PromptTemplate:
         self,
         system_prompt: str | None = None,
         user_template: str = "{question}",
-        answer_format: str = "hash",
+        answer_format: Strategy = "hash",
         few_shot: Sequence[dict[str, str]] = (),
         use_chat_template: bool = True,
         completion_template: str | None = None,
@@ -67,7 +58,7 @@ class PromptTemplate:
         self.answer_format = answer_format
         self.few_shot = [dict(example) for example in few_shot]
         self.use_chat_template = use_chat_template
-        self.completion_template = completion_template or DEFAULT_COMPLETIONS.get(
+        self.completion_template = completion_template or COMPLETION_TEMPLATES.get(
             answer_format, "{reasoning}\n{answer}"
         )
 
@@ -102,37 +93,15 @@ class PromptTemplate:
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
-        issues = []
-        template = kwargs.get("user_template", "{question}")
-        if "{question}" not in str(template):
-            issues.append(
-                ConfigIssue(
-                    f"{prefix}.user_template",
-                    template,
-                    "must contain the {question} placeholder",
-                    "write the template around {question}",
-                )
+        """The templates hold their placeholders; each few-shot example has a question and an answer
+        (``answer_format`` and the types are checked from the signature)."""
+        issues = [
+            ConfigIssue(
+                f"{prefix}.{key}", kwargs[key], f"must contain {slot}", f"write the template around {slot}"
             )
-        fmt = kwargs.get("answer_format", "hash")
-        if fmt not in STRATEGIES:
-            issues.append(
-                ConfigIssue(
-                    f"{prefix}.answer_format",
-                    fmt,
-                    "unknown answer format",
-                    f"use one of {', '.join(sorted(STRATEGIES))}",
-                )
-            )
-        template = kwargs.get("completion_template")
-        if template is not None and "{answer}" not in str(template):
-            issues.append(
-                ConfigIssue(
-                    f"{prefix}.completion_template",
-                    template,
-                    "must contain {answer}",
-                    "write the template around {answer} (and optionally {reasoning})",
-                )
-            )
+            for key, slot in (("user_template", "{question}"), ("completion_template", "{answer}"))
+            if kwargs.get(key) is not None and slot not in str(kwargs[key])
+        ]
         for n, example in enumerate(kwargs.get("few_shot") or []):
             if not isinstance(example, dict) or not {"question", "answer"} <= example.keys():
                 issues.append(

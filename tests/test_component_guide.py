@@ -125,10 +125,12 @@ def test_dataset_source_keys_are_checked_despite_kwargs(guide: Guide) -> None:
 
 
 def test_a_kwargs_constructor_without_checks_lets_a_typo_through(guide: Guide, tmp_path: Path) -> None:
-    """What the guide warns about: without `config_issues`, `**kwargs` accepts any key silently."""
+    """What the guide warns about: `**source: Any` instead of `Unpack[RowSource]` accepts any key silently."""
     (tmp_path / "src" / "my_tasks" / "loose.py").write_text(
-        "from my_tasks.arithmetic import ArithmeticData\n\n\n"
-        "class LooseData(ArithmeticData):\n    config_issues = None\n"
+        "from typing import Any\n\nfrom my_tasks.arithmetic import ArithmeticData\n\n\n"
+        "class LooseData(ArithmeticData):\n"
+        "    def __init__(self, expression_field: str = 'expression', **source: Any):\n"
+        "        super().__init__(expression_field, **source)\n"
     )
     cfg = guide.compose(guide.command("mode=train", "data_component=arithmetic"), "data.eval_hodlout=5")
     with open_dict(cfg):

@@ -7,14 +7,16 @@ parser — otherwise training chases a target its own rewards cannot see.
 
 from __future__ import annotations
 
+import typing
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from rlvr.answers import STRATEGIES, extract_answer, parse_number
+from rlvr.answers import COMPLETION_TEMPLATES, STRATEGIES, Strategy, extract_answer, parse_number
 from rlvr.config import build
-from rlvr.prompts import DEFAULT_COMPLETIONS, PromptTemplate, prompt_token_length, render_prompt
+from rlvr.config.validate import value_issues
+from rlvr.prompts import PromptTemplate, prompt_token_length, render_prompt
 from tests.conftest import CONF_DIR, compose_config
 
 EXAMPLE = {"question": "1+1?", "answer": "#### 2"}
@@ -61,7 +63,7 @@ def test_a_row_may_bring_its_own_system_prompt_and_examples() -> None:
     assert prompt.build("3+3?")[0]["content"] == "Default."  # the configured ones are untouched
 
 
-@pytest.mark.parametrize("answer_format", sorted(DEFAULT_COMPLETIONS))
+@pytest.mark.parametrize("answer_format", sorted(COMPLETION_TEMPLATES))
 def test_format_answer_is_read_back_by_its_own_strategy(answer_format: str) -> None:
     """The contract mode=check relies on: a gold answer written as asked is extracted as that answer."""
     completion = PromptTemplate(answer_format=answer_format).format_answer(
@@ -78,8 +80,8 @@ def test_format_answer_shapes() -> None:
     assert custom.format_answer("7", reasoning="3+4") == "<think>3+4</think> <answer>7</answer>"
 
 
-def test_every_default_completion_covers_a_known_strategy() -> None:
-    assert set(DEFAULT_COMPLETIONS) == set(STRATEGIES)
+def test_every_strategy_has_a_completion_template() -> None:
+    assert set(COMPLETION_TEMPLATES) == set(STRATEGIES) == set(typing.get_args(Strategy))
 
 
 @pytest.mark.parametrize("option", sorted(p.stem for p in (CONF_DIR / "prompts").glob("*.yaml")))
@@ -117,4 +119,4 @@ def test_prompt_token_length_counts_what_the_model_sees(tokenizer: Any) -> None:
     ],
 )
 def test_config_issues(kwargs: dict[str, Any], key: str) -> None:
-    assert [issue.key for issue in PromptTemplate.config_issues("prompts", kwargs)] == [key]
+    assert [issue.key for issue in value_issues("prompts", PromptTemplate, kwargs)] == [key]

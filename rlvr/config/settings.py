@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Self
 
 from rlvr.config.errors import ConfigIssue, unknown_key_issue
@@ -71,9 +71,13 @@ class Settings:
         return dataclasses.asdict(self)
 
     @classmethod
-    def node_issues(cls, prefix: str, node: Any) -> list[ConfigIssue]:
+    def node_issues(
+        cls, prefix: str, node: Any, beside: Sequence[str] = (), what: str = ""
+    ) -> list[ConfigIssue]:
         """Everything wrong with ``node`` as this settings type: not a mapping, unknown keys, values that
-        do not fit their field, then the cross-field :meth:`rules` when the values are well typed."""
+        do not fit their field, then the cross-field :meth:`rules` when the values are well typed.
+        ``beside`` names keys of the same node taken elsewhere (a constructor's own parameters beside
+        ``**source: Unpack[...]``): they are suggested for a typo, and ``what`` names that taker."""
         from rlvr.config.types import value_issues_of
 
         if node is None:
@@ -84,7 +88,7 @@ class Settings:
         hints = cls.field_hints()
         defaults = {f.name: f.default for f in dataclasses.fields(cls)}
         issues = [
-            unknown_key_issue(prefix, key, value, hints, f"{prefix} ({cls.__name__})")
+            unknown_key_issue(prefix, key, value, [*hints, *beside], what or f"{prefix} ({cls.__name__})")
             for key, value in node.items()
             if key not in hints
         ]

@@ -1,7 +1,8 @@
 """Check config values against type annotations, so ``eval.max_samples=abc`` fails at validation.
 
 Bounds ride on the annotation (``Annotated[int, AtLeast(1)]``), and a parameter or field annotated with a
-typed settings node (:class:`rlvr.config.settings.Settings`) is checked key by key inside it.
+typed settings node (:class:`rlvr.config.settings.Settings`) is checked key by key inside it — so is
+each entry of a ``dict[str, X]`` of them, and the keys a ``**source: Unpack[X]`` parameter collects.
 
 Values come from YAML or the command line, so they are plain ``int``, ``float``, ``bool``, ``str``,
 ``None``, lists and dicts; the annotations are the components' own (``typing.get_type_hints``) or
@@ -181,6 +182,11 @@ def value_issues_of(
     nested = settings_class(hint)
     if nested is not None and isinstance(value, dict):
         return nested.node_issues(key, value)
+    entry = _mapped_settings(hint)
+    if entry is not None and isinstance(value, dict):  # `tasks: dict[str, Task]`: each entry is a node
+        return [
+            issue for name, item in value.items() for issue in value_issues_of(f"{key}.{name}", item, entry)
+        ]
     if issue := type_issue(key, value, hint, default):
         return [issue]
     for bound in _bounds(hint, value):
@@ -256,4 +262,29 @@ def annotation_issues(prefix: str, target: Any, kwargs: dict[str, Any]) -> list[
         if param is None or param.kind in (param.VAR_KEYWORD, param.VAR_POSITIONAL) or key not in hints:
             continue
         issues += value_issues_of(f"{prefix}.{key}", value, hints[key], param.default)
+    spread = next((p.name for p in params.values() if p.kind is p.VAR_KEYWORD), None)
+    keys = _unpacked_settings(hints.get(spread))
+    if keys is not None:  # `**source: Unpack[RowSource]`: the keys no parameter names form that node
+        named = [n for n, p in params.items() if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+        rest = {key: value for key, value in kwargs.items() if key not in named}
+        what = f"{target.__module__}.{target.__qualname__}"
+        issues += keys.node_issues(prefix, rest, beside=named, what=what)
     return issues
+
+
+def _mapped_settings(hint: Any) -> Any:
+    """The settings class ``X`` of ``dict[str, X]`` (``| None`` allowed), or None."""
+    from rlvr.config.settings import settings_class
+
+    bare = _bare(hint)[0]
+    for arm in _union_args(bare) or (bare,):
+        if typing.get_origin(arm) in _MAPPINGS and len(typing.get_args(arm)) == 2:
+            return settings_class(typing.get_args(arm)[1])
+    return None
+
+
+def _unpacked_settings(hint: Any) -> Any:
+    """The settings class ``X`` of ``**kwargs: Unpack[X]``, or None."""
+    from rlvr.config.settings import settings_class
+
+    return settings_class(typing.get_args(hint)[0]) if typing.get_origin(hint) is typing.Unpack else None

@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rlvr.answers import parse_number
-from rlvr.config.errors import ConfigIssue
 from rlvr.errors import DataError, DataFileMissing
 from rlvr.interfaces import DataSplits
-from rlvr.paths import is_package_path, missing_path_problem, resolve_path
+from rlvr.paths import resolve_path
 
 if TYPE_CHECKING:
     from datasets import Dataset
@@ -169,28 +168,3 @@ def to_dataset(rows: list[dict[str, Any]]) -> Dataset:
     from datasets import Dataset
 
     return Dataset.from_list(rows)
-
-
-def path_issues(
-    prefix: str, kwargs: dict[str, Any], keys: tuple[str, ...] = ("path", "eval_path")
-) -> list[ConfigIssue]:
-    """Issues for local data paths that do not exist (checked at validation time, before any loading)."""
-    issues = []
-    for key in keys:
-        value = kwargs.get(key)
-        if value is None:
-            continue
-        problem = missing_path_problem(str(value))
-        if problem:
-            fix = "install the package named above" if is_package_path(str(value)) else "fix the path"
-            issues.append(ConfigIssue(f"{prefix}.{key}", value, problem, fix))
-        elif not is_package_path(str(value)) and Path(str(value)).suffix.lower() not in SUPPORTED_SUFFIXES:
-            issues.append(
-                ConfigIssue(
-                    f"{prefix}.{key}",
-                    value,
-                    "unsupported file type",
-                    f"use one of {', '.join(SUPPORTED_SUFFIXES)}",
-                )
-            )
-    return issues

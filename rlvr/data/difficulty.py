@@ -19,12 +19,9 @@ import hashlib
 import json
 from typing import Any
 
-from rlvr.config.errors import ConfigIssue
 from rlvr.errors import DataError
-from rlvr.paths import missing_path_problem, resolve_path
+from rlvr.paths import resolve_path
 
-#: ``data.curriculum``: the order rows are drawn in (by profile pass rate, refreshed online if asked).
-CURRICULUM_ORDERS = ("none", "easy_first", "hard_first")
 #: The train column holding each row's profiled pass rate (None when the profile has no line for it).
 PASS_RATE_COLUMN = "profile_pass_rate"
 
@@ -97,77 +94,3 @@ class ProfileRule:
             f"(dropped {self.counts['below_band']} below, {self.counts['above_band']} above, "
             f"{self.counts['not_in_profile']} not in the profile)"
         )
-
-
-def difficulty_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
-    """``difficulty_file``, ``pass_rate``, ``curriculum``, ``curriculum_online``, ``retire_after`` and
-    ``revisit_after``: types, ranges, and the keys each needs."""
-    issues: list[ConfigIssue] = []
-    file = kwargs.get("difficulty_file")
-    if file is not None and (problem := missing_path_problem(str(file))):
-        issues.append(
-            ConfigIssue(
-                f"{prefix}.difficulty_file",
-                file,
-                problem,
-                "point it at a mode=profile run's difficulty.jsonl",
-            )
-        )
-    band = kwargs.get("pass_rate")
-    if band is not None:
-        numbers = isinstance(band, (list, tuple)) and len(band) == 2
-        numbers = numbers and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in band)
-        if not numbers or not 0 <= band[0] <= band[1] <= 1:
-            issues.append(
-                ConfigIssue(
-                    f"{prefix}.pass_rate",
-                    band,
-                    "must be [low, high] with 0 <= low <= high <= 1",
-                    f'e.g. "{prefix}.pass_rate=[0.1,0.9]" (drop rows always or never solved)',
-                )
-            )
-        elif file is None:
-            issues.append(_needs_profile(prefix, "pass_rate", band))
-    order = kwargs.get("curriculum", "none")
-    online = kwargs.get("curriculum_online", False)
-    if order not in CURRICULUM_ORDERS:
-        issues.append(
-            ConfigIssue(
-                f"{prefix}.curriculum",
-                order,
-                f"unknown order; allowed: {', '.join(CURRICULUM_ORDERS)}",
-                f"set {prefix}.curriculum=easy_first",
-            )
-        )
-    elif order != "none" and file is None and online is not True:
-        issues.append(_needs_profile(prefix, "curriculum", order, f" or {prefix}.curriculum_online=true"))
-    if not isinstance(online, bool):
-        issues.append(
-            ConfigIssue(
-                f"{prefix}.curriculum_online",
-                online,
-                "must be true or false",
-                f"{prefix}.curriculum_online=true",
-            )
-        )
-    for key, least, meaning in (
-        ("retire_after", 1, "null (never retire) or a number of all-solved visits in a row, at least 1"),
-        ("revisit_after", 0, "a number of optimizer steps, at least 0 (0 = no wait)"),
-    ):
-        value = kwargs.get(key, 1)
-        if value is None and key == "retire_after":
-            continue
-        if isinstance(value, bool) or not isinstance(value, int) or value < least:
-            issues.append(
-                ConfigIssue(f"{prefix}.{key}", value, f"must be {meaning}", f"e.g. {prefix}.{key}=3")
-            )
-    return issues
-
-
-def _needs_profile(prefix: str, key: str, value: Any, alternative: str = "") -> ConfigIssue:
-    return ConfigIssue(
-        f"{prefix}.{key}",
-        value,
-        "needs the pass rates of a profile, and data.difficulty_file is not set",
-        f"run mode=profile, then set {prefix}.difficulty_file=<run dir>/difficulty.jsonl{alternative}",
-    )

@@ -12,12 +12,11 @@ Columns produced: ``prompt``; ``answer`` (the gold as written, e.g. ``14.3%``, `
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Unpack
 
 from rlvr.answers import YES_NO_WORDS, parse_number
-from rlvr.config.errors import ConfigIssue
 from rlvr.data.base import DataSplits, UnparseableAnswer, text_field
-from rlvr.data.source import RowSource, build_splits, source_config_issues
+from rlvr.data.source import RowSource, build_splits
 from rlvr.interfaces import Prompt
 
 
@@ -54,9 +53,8 @@ def answer_type(answer: str) -> str | None:
 class FinQAData:
     """FinQA records (original format) from local JSON or a hub dataset of data files."""
 
-    def __init__(self, **source: Any):
+    def __init__(self, **source: Unpack[RowSource]):
         self.source = RowSource.from_keys(source, eval_split=None)
-        self.policy = self.source.policy
 
     def load(self, prompt: Prompt, tokenizer: Any = None) -> DataSplits:
         train, evaluation, info = self.source.load()
@@ -65,13 +63,9 @@ class FinQAData:
             evaluation,
             lambda record: to_example(record, prompt),
             {"task": "finqa", **info},
-            self.policy,
+            self.source,
             tokenizer,
         )
-
-    @staticmethod
-    def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
-        return source_config_issues(prefix, kwargs, FinQAData)
 
 
 def to_example(record: dict[str, Any], prompt: Prompt) -> dict[str, Any]:

@@ -21,12 +21,11 @@ warned about (:meth:`rlvr.data.source.RowSource.load`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal, Unpack
 
 from rlvr.answers import STRATEGIES
-from rlvr.config.errors import ConfigIssue
 from rlvr.data.base import DataSplits, UnparseableAnswer, canonical_number, require_fields, text_field
-from rlvr.data.source import RowSource, build_splits, source_config_issues
+from rlvr.data.source import RowSource, build_splits
 from rlvr.interfaces import Prompt
 
 
@@ -36,7 +35,8 @@ def _number_or_text(text: str | None) -> str | None:
     return canonical_number(text) if canonical_number(text) == text.replace(",", "").strip() else text.strip()
 
 
-ANSWER_PARSERS: dict[str, Callable[[str], str | None]] = {
+AnswerParser = Literal["number", "hash", "boxed", "raw"]
+ANSWER_PARSERS: dict[AnswerParser, Callable[[str], str | None]] = {
     "number": canonical_number,
     "hash": lambda text: _number_or_text(STRATEGIES["hash"](text)),
     "boxed": lambda text: STRATEGIES["boxed"](text),
@@ -51,13 +51,12 @@ class GenericQAData:
         self,
         question_field: str = "question",
         answer_field: str = "answer",
-        answer_parser: str = "number",
+        answer_parser: AnswerParser = "number",
         system_prompt_field: str | None = None,
         few_shot_field: str | None = None,
-        **source: Any,
+        **source: Unpack[RowSource],
     ):
         self.source = RowSource.from_keys(source, eval_split=None)
-        self.policy = self.source.policy
         self.question_field, self.answer_field = question_field, answer_field
         self.parse = ANSWER_PARSERS[answer_parser]
         self.system_prompt_field = system_prompt_field
@@ -98,20 +97,5 @@ class GenericQAData:
             }
 
         return build_splits(
-            train, evaluation, to_example, {"task": "generic", **info}, self.policy, tokenizer
+            train, evaluation, to_example, {"task": "generic", **info}, self.source, tokenizer
         )
-
-    @staticmethod
-    def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
-        issues = source_config_issues(prefix, kwargs, GenericQAData)
-        parser = kwargs.get("answer_parser", "number")
-        if parser not in ANSWER_PARSERS:
-            issues.append(
-                ConfigIssue(
-                    f"{prefix}.answer_parser",
-                    parser,
-                    "unknown answer parser",
-                    f"use one of {', '.join(ANSWER_PARSERS)}",
-                )
-            )
-        return issues

@@ -8,11 +8,10 @@ zeros), ``question`` and ``solution`` (the full worked solution, kept for analys
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Unpack
 
-from rlvr.config.errors import ConfigIssue
 from rlvr.data.base import DataSplits, UnparseableAnswer, canonical_number, require_fields, text_field
-from rlvr.data.source import RowSource, build_splits, source_config_issues
+from rlvr.data.source import RowSource, build_splits
 from rlvr.interfaces import Prompt
 
 #: A gold answer is one number: commas only between groups of three digits (every gold of GSM8K's
@@ -33,9 +32,10 @@ def gsm8k_gold(solution: str) -> str | None:
 class GSM8KData:
     """GSM8K-format rows (``question`` + ``answer`` worked solution) from the hub or local files."""
 
-    def __init__(self, question_field: str = "question", answer_field: str = "answer", **source: Any):
-        self.source = RowSource.from_keys(source, hub_id="openai/gsm8k", hub_config="main", eval_split="test")
-        self.policy = self.source.policy
+    def __init__(
+        self, question_field: str = "question", answer_field: str = "answer", **source: Unpack[RowSource]
+    ):
+        self.source = RowSource.from_keys(source, hub_id="openai/gsm8k", hub_config="main")
         self.question_field = question_field
         self.answer_field = answer_field
 
@@ -56,8 +56,4 @@ class GSM8KData:
                 "solution": solution,
             }
 
-        return build_splits(train, evaluation, to_example, {"task": "gsm8k", **info}, self.policy, tokenizer)
-
-    @staticmethod
-    def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
-        return source_config_issues(prefix, kwargs, GSM8KData)
+        return build_splits(train, evaluation, to_example, {"task": "gsm8k", **info}, self.source, tokenizer)

@@ -23,16 +23,39 @@ from __future__ import annotations
 import hashlib
 import math
 import random
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from rlvr.config.errors import ConfigIssue, unknown_key_issue
+from rlvr.config.errors import ConfigIssue
+from rlvr.config.settings import Settings
+from rlvr.config.types import AtLeast
 from rlvr.console import warn
 from rlvr.data.base import DataSplits, to_dataset
 from rlvr.errors import DataError
 from rlvr.interfaces import Prompt
 
 Row = dict[str, Any]
-TASK_KEYS = ("weight", "data", "prompt")
+
+
+@dataclass(frozen=True)
+class MixtureTask(Settings):
+    """One task of the mixture (an entry of ``data.tasks``)."""
+
+    #: Share of the training rows (the weights are normalised).
+    weight: Annotated[float, AtLeast(0, strict=True)] = 1.0
+    #: Any data component's node (``_target_`` and its keys).
+    data: dict[str, Any] | None = None
+    #: A prompts node for this task alone; None = the run's prompt.
+    prompt: dict[str, Any] | None = None
+
+    def rules(self, prefix: str) -> list[ConfigIssue]:
+        """The data node (and the prompt node) checked like top-level nodes."""
+        from rlvr.config.validate import component_issues  # the validator calls this: import late
+
+        if self.data is None:
+            return [ConfigIssue(prefix, None, "a task needs a `data` node", "give {weight, data, prompt}")]
+        issues = component_issues(f"{prefix}.data", self.data)
+        return issues + (component_issues(f"{prefix}.prompt", self.prompt) if self.prompt else [])
 
 
 def mix_counts(weights: dict[str, float], available: dict[str, int], size: int | None) -> dict[str, int]:
@@ -84,12 +107,12 @@ class MixtureData:
 
     def __init__(
         self,
-        tasks: dict[str, dict[str, Any]],
-        size: int | None = None,
-        eval_size: int | None = None,
+        tasks: dict[str, MixtureTask],
+        size: Annotated[int, AtLeast(1)] | None = None,
+        eval_size: Annotated[int, AtLeast(1)] | None = None,
         seed: int = 42,
     ):
-        self.tasks = {name: dict(entry) for name, entry in tasks.items()}
+        self.tasks = {name: MixtureTask.of(entry) for name, entry in tasks.items()}
         self.size, self.eval_size, self.seed = size, eval_size, seed
 
     def load(self, prompt: Prompt, tokenizer: Any = None) -> DataSplits:
@@ -97,12 +120,12 @@ class MixtureData:
 
         parts: dict[str, DataSplits] = {}
         for name, entry in self.tasks.items():
-            task_prompt = build(entry["prompt"]) if entry.get("prompt") else prompt
-            parts[name] = build(entry["data"]).load(task_prompt, tokenizer)
+            task_prompt = build(entry.prompt) if entry.prompt else prompt
+            parts[name] = build(entry.data).load(task_prompt, tokenizer)
         trains = {
             name: [{**row, "task": name} for row in part.train.to_list()] for name, part in parts.items()
         }
-        weights = {name: float(entry.get("weight", 1.0)) for name, entry in self.tasks.items()}
+        weights = {name: float(entry.weight) for name, entry in self.tasks.items()}
         counts = mix_counts(weights, {name: len(rows) for name, rows in trains.items()}, self.size)
         rng = random.Random(self.seed)
         train: list[Row] = []
@@ -156,47 +179,11 @@ class MixtureData:
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
-        """Each task's keys, weight, data node and prompt node, checked like top-level nodes."""
-        tasks = kwargs.get("tasks")
-        if not isinstance(tasks, dict) or not tasks:
-            return [
-                ConfigIssue(
-                    f"{prefix}.tasks",
-                    tasks,
-                    "needs a mapping of tasks",
-                    "see conf/data_component/mixture.yaml",
-                )
-            ]
-        from rlvr.config.validate import component_issues  # the validator calls this: import late
-
-        issues = []
-        for name, entry in tasks.items():
-            where = f"{prefix}.tasks.{name}"
-            if not isinstance(entry, dict) or not isinstance(entry.get("data"), dict):
-                issues.append(
-                    ConfigIssue(where, entry, "a task needs a `data` node", "give {weight, data, prompt}")
-                )
-                continue
-            issues += [
-                unknown_key_issue(where, k, v, TASK_KEYS, "a mixture task")
-                for k, v in entry.items()
-                if k not in TASK_KEYS
-            ]
-            weight = entry.get("weight", 1.0)
-            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
-                issues.append(ConfigIssue(f"{where}.weight", weight, "must be a positive number", "e.g. 0.5"))
-            issues += component_issues(f"{where}.data", entry["data"])
-            if isinstance(entry.get("prompt"), dict):
-                issues += component_issues(f"{where}.prompt", entry["prompt"])
-        for key in ("size", "eval_size"):
-            value = kwargs.get(key)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-                issues.append(
-                    ConfigIssue(
-                        f"{prefix}.{key}",
-                        value,
-                        "must be a positive integer or null",
-                        f"e.g. {prefix}.{key}=1000",
-                    )
-                )
-        return issues
+        """At least one task (each task's keys are checked from :class:`MixtureTask`)."""
+        if kwargs.get("tasks") != {}:
+            return []
+        return [
+            ConfigIssue(
+                f"{prefix}.tasks", {}, "needs a mapping of tasks", "see conf/data_component/mixture.yaml"
+            )
+        ]

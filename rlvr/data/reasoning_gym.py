@@ -1,7 +1,8 @@
 """Procedural tasks from the reasoning-gym library, generated offline from a seed.
 
 ``task`` is any reasoning-gym dataset name (``basic_arithmetic``, ``chain_sum``, ``countdown``,
-``gsm_symbolic``, ...); ``task_config`` passes the task's own options (difficulty ranges, sizes).
+``gsm_symbolic``, ...); ``task_config`` passes the task's own options (difficulty ranges, sizes). The row policy keys are
+:class:`~rlvr.data.policy.RowPolicy`'s (``on_bad_row`` has nothing to act on: generated rows are whole).
 Train and eval rows come from one generated dataset of ``size + eval_size`` items, so they never
 overlap. Each row keeps the full reasoning-gym entry as JSON (``rg_entry``) so that the matching reward
 (:func:`rlvr.rewards.reasoning_gym.reasoning_gym_score`) scores with the library's own verifier.
@@ -13,11 +14,12 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from typing import Any
+from typing import Annotated, Any, Unpack
 
 from rlvr.config.errors import ConfigIssue
+from rlvr.config.types import AtLeast
 from rlvr.data.base import DataSplits
-from rlvr.data.policy import RowPolicy, policy_issues
+from rlvr.data.policy import RowPolicy
 from rlvr.data.source import build_splits
 from rlvr.interfaces import Prompt
 
@@ -41,34 +43,15 @@ class ReasoningGymData:
     def __init__(
         self,
         task: str = "basic_arithmetic",
-        size: int = 1000,
-        eval_size: int = 100,
+        size: Annotated[int, AtLeast(1)] = 1000,
+        eval_size: Annotated[int, AtLeast(0)] = 100,
         task_config: dict[str, Any] | None = None,
         seed: int = 42,
-        on_unparseable: str = "drop",
-        max_prompt_tokens: int | None = None,
-        on_long_prompt: str = "drop",
-        difficulty_file: str | None = None,
-        pass_rate: list[float] | None = None,
-        curriculum: str = "none",
-        curriculum_online: bool = False,
-        retire_after: int | None = 3,
-        revisit_after: int = 50,
+        **policy: Unpack[RowPolicy],
     ):
         self.task, self.size, self.eval_size, self.seed = task, size, eval_size, seed
         self.task_config = dict(task_config or {})
-        self.policy = RowPolicy(
-            "error",
-            on_unparseable,
-            max_prompt_tokens,
-            on_long_prompt,
-            difficulty_file,
-            pass_rate,
-            curriculum,
-            curriculum_online,
-            retire_after,
-            revisit_after,
-        )
+        self.policy = RowPolicy.of(policy)
 
     def load(self, prompt: Prompt, tokenizer: Any = None) -> DataSplits:
         reasoning_gym = import_reasoning_gym()
@@ -102,22 +85,12 @@ class ReasoningGymData:
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
-        issues = policy_issues(prefix, kwargs)
-        if importlib.util.find_spec("reasoning_gym") is None:
-            issues.append(
-                ConfigIssue(
-                    f"{prefix}._target_",
-                    "rlvr.data.reasoning_gym.ReasoningGymData",
-                    "the reasoning-gym package is not installed",
-                    INSTALL_HINT,
-                )
+        """The package is installed (the keys are checked from the signature and :class:`RowPolicy`)."""
+        if importlib.util.find_spec("reasoning_gym") is not None:
+            return []
+        target = "rlvr.data.reasoning_gym.ReasoningGymData"
+        return [
+            ConfigIssue(
+                f"{prefix}._target_", target, "the reasoning-gym package is not installed", INSTALL_HINT
             )
-        for key in ("size", "eval_size"):
-            value = kwargs.get(key, 1)
-            if not isinstance(value, int) or value < (1 if key == "size" else 0):
-                issues.append(
-                    ConfigIssue(
-                        f"{prefix}.{key}", value, "must be a positive integer", f"e.g. {prefix}.{key}=100"
-                    )
-                )
-        return issues
+        ]

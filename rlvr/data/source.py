@@ -1,8 +1,10 @@
 """Where a task's rows come from, and how raw rows become examples.
 
-Shared by every task loader (composition, not inheritance): a task builds a :class:`RowSource` from
-its YAML keys and calls :meth:`RowSource.load`, then :func:`build_splits` maps each raw row with the
-task's own function, applies the :class:`~rlvr.data.policy.RowPolicy` and records what it did.
+Shared by every task loader (composition, not inheritance): a task takes the source keys as
+``**source: Unpack[RowSource]`` — validation then checks each of them from :class:`RowSource`'s
+fields, unknown keys included, as if they were named parameters — builds the value with
+:meth:`RowSource.from_keys` and calls :meth:`RowSource.load`; :func:`build_splits` maps each raw row
+with the task's own function, applies the row policy and records what it did.
 """
 
 from __future__ import annotations
@@ -10,65 +12,100 @@ from __future__ import annotations
 import hashlib
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
-from typing import Any
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Annotated, Any, Self
 
-from rlvr.config.errors import ConfigIssue, unknown_key_issue
+from rlvr.config.errors import ConfigIssue
+from rlvr.config.types import AtLeast
 from rlvr.console import say, warn
 from rlvr.data.base import (
+    SUPPORTED_SUFFIXES,
     BadRow,
     DataSplits,
     UnparseableAnswer,
     carve_holdout,
-    path_issues,
     read_hub_split,
     read_records,
     take,
     to_dataset,
 )
 from rlvr.data.difficulty import ProfileRule
-from rlvr.data.policy import RowPolicy, length_stats, policy_issues, truncate_prompt
+from rlvr.data.policy import RowPolicy, length_stats, truncate_prompt
 from rlvr.errors import DataError
-from rlvr.paths import resolve_path
+from rlvr.paths import is_package_path, missing_path_problem, resolve_path
 from rlvr.prompts import prompt_token_length
 
 Row = dict[str, Any]
 
 
-@dataclass
-class RowSource:
-    """Selection of train/eval rows. With ``path`` set the hub is never contacted."""
+@dataclass(frozen=True)
+class RowSource(RowPolicy):
+    """Selection of train/eval rows, and the row policy keys (one flat node). With ``path`` set the hub
+    is never contacted."""
 
+    #: Hub dataset id (data files, not a loading script); used when ``path`` is null.
     hub_id: str | None = None
+    #: Hub config name.
     hub_config: str | None = None
+    #: Hub revision (branch, tag or commit).
     revision: str | None = None
+    #: Local train file (JSON, JSONL, CSV, parquet, or ``pkg://package/file``); overrides the hub.
     path: str | None = None
+    #: Local eval file.
     eval_path: str | None = None
+    #: Hub split for training.
     train_split: str = "train"
+    #: Hub split for evaluation (None = none).
     eval_split: str | None = "test"
-    eval_holdout: int = 0
-    max_train_samples: int | None = None
-    max_eval_samples: int | None = None
+    #: Rows carved (seeded) from train for evaluation when there is no eval file or split.
+    eval_holdout: Annotated[int, AtLeast(0, note="0 = no held-out rows")] = 0
+    #: Cap on training rows (a seeded subset); None = all.
+    max_train_samples: Annotated[int, AtLeast(1, note="or null for every row")] | None = None
+    #: Cap on evaluation rows; None = all.
+    max_eval_samples: Annotated[int, AtLeast(1, note="or null for every row")] | None = None
+    #: Seed for subsetting and carving.
     seed: int = 42
-    policy: RowPolicy = field(default_factory=RowPolicy)
 
     @classmethod
-    def from_keys(cls, keys: dict[str, Any], **task_defaults: Any) -> RowSource:
-        """A source from a data node's source and policy keys (see :data:`SOURCE_KEYS`); ``task_defaults``
-        fill what the node leaves out (e.g. GSM8K's hub id)."""
-        merged = {**task_defaults, **keys}
-        policy = RowPolicy(**{k: merged.pop(k) for k in POLICY_KEYS if k in merged})
-        return cls(**merged, policy=policy)
+    def from_keys(cls, keys: dict[str, Any], **task_defaults: Any) -> Self:
+        """A source from a data node's source and policy keys; ``task_defaults`` fill what the node
+        leaves out (e.g. GSM8K's hub id)."""
+        return cls.of({**task_defaults, **keys})
+
+    @property
+    def policy(self) -> RowPolicy:
+        """The row policy part of these keys."""
+        return RowPolicy(**{f.name: getattr(self, f.name) for f in fields(RowPolicy)})
+
+    def rules(self, prefix: str) -> list[ConfigIssue]:
+        """The policy's rules; local files exist and have a readable type; some source is set."""
+        issues = super().rules(prefix)
+        for key, value in (("path", self.path), ("eval_path", self.eval_path)):
+            if value is None:
+                continue
+            if problem := missing_path_problem(value):
+                fix = "install the package named above" if is_package_path(value) else "fix the path"
+                issues.append(ConfigIssue(f"{prefix}.{key}", value, problem, fix))
+            elif not is_package_path(value) and Path(value).suffix.lower() not in SUPPORTED_SUFFIXES:
+                fix = f"use one of {', '.join(SUPPORTED_SUFFIXES)}"
+                issues.append(ConfigIssue(f"{prefix}.{key}", value, "unsupported file type", fix))
+        if not self.path and not self.hub_id:
+            fix = f"set {prefix}.path=<file> or {prefix}.hub_id=<hub dataset>"
+            issues.append(
+                ConfigIssue(f"{prefix}.path", None, "no data source: path and hub_id are both empty", fix)
+            )
+        return issues
 
     def load(self) -> tuple[list[Row], list[Row], dict[str, Any]]:
         """(train rows, eval rows, info); eval rows come from eval_path, the hub eval split, or a held-out
         slice of train (``eval_holdout`` rows) — in that order of preference."""
         skipped = 0
         if self.path:
-            train, skipped = read_records(self.path, self.policy.on_bad_row)
+            train, skipped = read_records(self.path, self.on_bad_row)
             evaluation: list[Row] = []
             if self.eval_path:
-                evaluation, more = read_records(self.eval_path, self.policy.on_bad_row)
+                evaluation, more = read_records(self.eval_path, self.on_bad_row)
                 skipped += more
             info: dict[str, Any] = {
                 "source": self.path,
@@ -117,59 +154,12 @@ class RowSource:
         return train, held, described
 
 
-POLICY_KEYS = tuple(f.name for f in fields(RowPolicy))
-#: Keys every file/hub task accepts besides its own: where rows come from, how many, and the row policies.
-SOURCE_KEYS = tuple(f.name for f in fields(RowSource) if f.name != "policy") + POLICY_KEYS
-
-
 def source_config_issues(prefix: str, kwargs: dict[str, Any], task: type) -> list[ConfigIssue]:
-    """Validation for a task whose constructor is ``(own keys..., **source)``: unknown keys (with the closest
-    valid one), missing or unsupported files, bad policies, and no source at all."""
+    """The checks of ``**source: Unpack[RowSource]``, for a task whose constructor takes ``**source: Any``
+    and declares this as its ``config_issues`` (the recipe before typed sources)."""
     own = [n for n, p in inspect.signature(task).parameters.items() if p.kind is not p.VAR_KEYWORD]
-    issues = [
-        unknown_key_issue(prefix, key, value, [*own, *SOURCE_KEYS], task.__name__)
-        for key, value in kwargs.items()
-        if key not in own and key not in SOURCE_KEYS
-    ]
-    issues += path_issues(prefix, kwargs) + policy_issues(prefix, kwargs) + size_issues(prefix, kwargs)
-    if not kwargs.get("path") and not kwargs.get("hub_id"):
-        issues.append(
-            ConfigIssue(
-                f"{prefix}.path",
-                None,
-                "no data source: path and hub_id are both empty",
-                f"set {prefix}.path=<file> or {prefix}.hub_id=<hub dataset>",
-            )
-        )
-    return issues
-
-
-def size_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
-    """Row counts: a holdout below 0 crashed the carving, a sample cap below 1 left no rows (and the
-    error then blamed the data file)."""
-    issues = []
-    holdout = kwargs.get("eval_holdout")
-    if isinstance(holdout, int) and not isinstance(holdout, bool) and holdout < 0:
-        issues.append(
-            ConfigIssue(
-                f"{prefix}.eval_holdout",
-                holdout,
-                "must be 0 (no held-out rows) or more",
-                f"e.g. {prefix}.eval_holdout=100, or 0 to keep every row for training",
-            )
-        )
-    for key in ("max_train_samples", "max_eval_samples"):
-        value = kwargs.get(key)
-        if isinstance(value, int) and not isinstance(value, bool) and value < 1:
-            issues.append(
-                ConfigIssue(
-                    f"{prefix}.{key}",
-                    value,
-                    "must be at least 1, or null for every row",
-                    f"e.g. {prefix}.{key}=1000, or {prefix}.{key}=null",
-                )
-            )
-    return issues
+    rest = {key: value for key, value in kwargs.items() if key not in own}
+    return RowSource.node_issues(prefix, rest, beside=own, what=task.__name__)
 
 
 def _file_digest(path_value: str) -> str:

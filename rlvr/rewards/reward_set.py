@@ -7,21 +7,19 @@ run, :mod:`rlvr.data.mixture`; default: every row). With ``tasks``, the evaluati
 each row is judged by the correctness reward of its own task. The :class:`RewardSet` wraps each into a
 :class:`~rlvr.rewards.adapter.SafeReward` (TRL's signature) and carries the weights, which the trainer
 passes on as ``GRPOConfig.reward_weights``. Validation (:meth:`RewardSet.config_issues`) checks params
-against each scorer's signature, its ``Literal`` annotations and its optional ``param_issues`` rules.
+against each scorer's signature, its annotations (types, ``Literal`` choices, bounds) and its optional
+``param_issues`` rules.
 """
 
 from __future__ import annotations
 
-import collections.abc
 import inspect
-import types
-import typing
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from typing import Any
 
 from rlvr.config.build import locate_target, target_or_issue
 from rlvr.config.errors import ConfigIssue, closest
-from rlvr.config.types import type_issue
+from rlvr.config.types import matches, parameter_hints, value_issues_of
 from rlvr.interfaces import Judge
 from rlvr.rewards.adapter import ON_ERROR, RUNTIME_INPUTS, SafeReward, is_batched
 from rlvr.rewards.judge import correctness_judge, format_check
@@ -234,10 +232,11 @@ def _entry_issues(key: str, entry: Any) -> list[ConfigIssue]:
 
 
 def _param_issues(key: str, target: str, scorer: Any, params: dict[str, Any]) -> list[ConfigIssue]:
-    """Unknown params, params filled at run time, values outside a ``Literal``, then the scorer's own rules."""
-    signature = list(inspect.signature(scorer).parameters)
-    accepted = signature[2:] if is_batched(scorer) else signature[1:]
-    hints = _type_hints(scorer)
+    """Unknown params, params filled at run time, values that do not fit the scorer's annotations
+    (:func:`rlvr.config.types.value_issues_of`: types, ``Literal`` choices, bounds), then its own rules."""
+    parameters = inspect.signature(scorer).parameters
+    accepted = list(parameters)[2:] if is_batched(scorer) else list(parameters)[1:]
+    hints = parameter_hints(scorer)
     issues = []
     for name, value in params.items():
         where = f"{key}.params.{name}"
@@ -247,54 +246,13 @@ def _param_issues(key: str, target: str, scorer: Any, params: dict[str, Any]) ->
             guess = closest(name, accepted)
             fix = f"did you mean {key}.params.{guess}?" if guess else f"valid params: {', '.join(accepted)}"
             issues.append(ConfigIssue(where, value, f"not a parameter of {target}", fix))
-        elif choices := _bad_choice(hints.get(name), value):
-            issues.append(
-                ConfigIssue(where, value, f"not a valid value for {name} of {target}", f"use {choices}")
-            )
-        elif (
-            name in hints
-            and not _literal_list(hints[name])
-            and (wrong := type_issue(where, value, hints[name]))
-        ):
-            issues.append(wrong)  # (a list of Literal choices also takes one string: checked just above)
+        elif name in hints:
+            hint = hints[name]
+            # A YAML scalar for a list (`strategies: hash`) is one item, as extract_answer reads it.
+            one = isinstance(value, str) and not matches(hint, value) and matches(hint, [value])
+            issues += value_issues_of(where, [value] if one else value, hint, parameters[name].default)
     rules = getattr(scorer, "param_issues", None)
     if callable(rules) and not issues:  # the rules may assume the params above are well-formed
         fix = "change the params named in the rule"
         issues += [ConfigIssue(f"{key}.params", params, problem, fix) for problem in rules(params)]
     return issues
-
-
-def _type_hints(scorer: Any) -> dict[str, Any]:
-    try:
-        return typing.get_type_hints(scorer)
-    except Exception:  # custom scorers may annotate with names we cannot resolve: skip the check
-        return {}
-
-
-def _literal_list(hint: Any) -> bool:
-    """``Sequence[Literal[...]]``, possibly inside Optional: checked by :func:`_bad_choice`."""
-    arms = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
-    return any(
-        typing.get_origin(arm) in (list, tuple, collections.abc.Sequence)
-        and typing.get_args(arm)
-        and typing.get_origin(typing.get_args(arm)[0]) is Literal
-        for arm in arms
-    )
-
-
-def _bad_choice(hint: Any, value: Any) -> str | None:
-    """The allowed values when ``value`` falls outside a ``Literal`` (or a sequence of them) in ``hint``."""
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin is Literal:
-        return None if value in args else "one of: " + ", ".join(map(str, args))
-    if origin in (typing.Union, types.UnionType):
-        problems = [_bad_choice(arg, value) for arg in args if arg is not type(None)]
-        if value is None and type(None) in args or None in problems:
-            return None
-        return " or ".join(p for p in problems if p) or None
-    if origin in (list, tuple, collections.abc.Sequence) and args and typing.get_origin(args[0]) is Literal:
-        items = [value] if isinstance(value, str) else value
-        allowed = typing.get_args(args[0])
-        if not isinstance(items, (list, tuple)) or any(item not in allowed for item in items):
-            return "a list drawn from: " + ", ".join(map(str, allowed))
-    return None

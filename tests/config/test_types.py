@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Unpack
 
 import pytest
 
-from rlvr.config.types import annotation_issues, describe, matches, parameter_hints
+from rlvr.config.settings import Settings
+from rlvr.config.types import AtLeast, annotation_issues, describe, matches, parameter_hints
 
 
 class Color(enum.Enum):
@@ -91,3 +93,36 @@ def test_class_targets_are_checked_through_init() -> None:
     issues = annotation_issues("x", Component, {"rate": "fast", "mode": "c"})
     assert [i.key for i in issues] == ["x.rate", "x.mode"]
     assert str(issues[1]).endswith("Fix: use one of: a, b")
+
+
+@dataclass(frozen=True)
+class _Part(Settings):
+    #: a positive count
+    count: Annotated[int, AtLeast(1)] = 2
+
+
+class _Spread:
+    """Named keys beside ``**rest: Unpack[_Part]``, and a mapping of typed entries."""
+
+    def __init__(self, name: str = "n", parts: dict[str, _Part] | None = None, **rest: Unpack[_Part]):
+        pass
+
+
+def test_unpacked_keys_are_checked_as_that_settings_node() -> None:
+    """The keys no parameter names are ``_Part``'s: typed, bounded, and a typo is matched against every
+    accepted key, the named parameters included."""
+    issues = annotation_issues("x", _Spread, {"name": "a", "count": 0, "nmae": 1, "cont": 3})
+    assert [str(i) for i in issues] == [
+        f"x.nmae=1: unknown key: not accepted by {__name__}._Spread. Fix: did you mean x.name?",
+        f"x.cont=3: unknown key: not accepted by {__name__}._Spread. Fix: did you mean x.count?",
+        "x.count=0: must be at least 1. Fix: e.g. x.count=2",
+    ]
+    assert annotation_issues("x", _Spread, {"count": 3}) == []
+
+
+def test_each_entry_of_a_mapping_of_settings_is_a_node() -> None:
+    issues = annotation_issues("x", _Spread, {"parts": {"a": {"count": 1}, "b": {"count": 0}, "c": 5}})
+    assert [(i.key, i.rule) for i in issues] == [
+        ("x.parts.b.count", "must be at least 1"),
+        ("x.parts.c", "expected a mapping (got int)"),
+    ]

@@ -85,10 +85,12 @@ def test_valid_value_passes(overrides: list[str]) -> None:
 
 
 def test_a_key_is_reported_once_with_the_components_message() -> None:
-    """reasoning-gym's own rule for ``size`` wins over the generic type message for the same key."""
-    issues = collect_issues(compose_config(["data_component=reasoning_gym", "data.size=abc"]), MODES)
-    size = [str(i) for i in issues if i.key == "data.size"]  # without the optional library: one more issue
-    assert size == ["data.size='abc': must be a positive integer. Fix: e.g. data.size=100"]
+    """The reward set's own rule for ``weights`` wins over the generic type message for the same key."""
+    issues = collect_issues(compose_config(["reward.weights=abc"]), MODES)
+    assert [str(i) for i in issues] == [
+        "reward.weights='abc': reward.weights has a non-list entries but reward.reward_functions has 2. "
+        "Fix: give one weight per function, or remove weights to use each entry's weight"
+    ]
 
 
 def test_parts_of_a_mistyped_value_are_not_reported() -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from rlvr.data.difficulty import PASS_RATE_COLUMN, difficulty_issues, read_difficulty, row_id
+from rlvr.data.difficulty import PASS_RATE_COLUMN, read_difficulty, row_id
+from rlvr.data.policy import RowPolicy
 from rlvr.data.generic import GenericQAData
 from rlvr.data.gsm8k import GSM8KData
 from rlvr.errors import DataError
@@ -107,10 +108,11 @@ def test_a_malformed_profile_line_names_file_and_line(tmp_path: Path) -> None:
         ({"pass_rate": [0.1, 0.9]}, "data.pass_rate", "needs the pass rates of a profile"),  # no file
         ({"pass_rate": [0.9, 0.1], "difficulty_file": "F"}, "data.pass_rate", "0 <= low <= high <= 1"),
         ({"pass_rate": [0, 2], "difficulty_file": "F"}, "data.pass_rate", "0 <= low <= high <= 1"),
-        ({"pass_rate": 0.5, "difficulty_file": "F"}, "data.pass_rate", "must be [low, high]"),
-        ({"curriculum": "easy"}, "data.curriculum", "unknown order; allowed: none, easy_first, hard_first"),
+        ({"pass_rate": 0.5, "difficulty_file": "F"}, "data.pass_rate", "expected a list of numbers or null"),
+        ({"pass_rate": [0.1], "difficulty_file": "F"}, "data.pass_rate", "must be [low, high]"),
+        ({"curriculum": "easy"}, "data.curriculum", "expected one of: none, easy_first, hard_first"),
         ({"curriculum": "easy_first"}, "data.curriculum", "needs the pass rates of a profile"),
-        ({"curriculum_online": "yes"}, "data.curriculum_online", "must be true or false"),
+        ({"curriculum_online": "yes"}, "data.curriculum_online", "expected a bool (true or false)"),
         ({"retire_after": 0}, "data.retire_after", "at least 1"),
         ({"revisit_after": -1}, "data.revisit_after", "at least 0"),
         ({"difficulty_file": "nowhere.jsonl"}, "data.difficulty_file", "does not exist"),
@@ -119,7 +121,7 @@ def test_a_malformed_profile_line_names_file_and_line(tmp_path: Path) -> None:
 def test_difficulty_keys_are_checked_before_loading(tmp_path: Path, keys: dict, key: str, rule: str) -> None:
     real = profile_file(tmp_path / "difficulty.jsonl", {"a": 0.5})
     keys = {k: real if v == "F" else v for k, v in keys.items()}
-    issues = difficulty_issues("data", keys)
+    issues = RowPolicy.node_issues("data", keys)
     assert [issue.key for issue in issues] == [key], issues
     assert rule in str(issues[0])
 
@@ -127,13 +129,15 @@ def test_difficulty_keys_are_checked_before_loading(tmp_path: Path, keys: dict, 
 def test_valid_difficulty_keys_raise_nothing(tmp_path: Path) -> None:
     real = profile_file(tmp_path / "difficulty.jsonl", {"a": 0.5})
     assert (
-        difficulty_issues("data", {"difficulty_file": real, "pass_rate": [0, 1], "curriculum": "easy_first"})
+        RowPolicy.node_issues(
+            "data", {"difficulty_file": real, "pass_rate": [0, 1], "curriculum": "easy_first"}
+        )
         == []
     )
     assert (
-        difficulty_issues("data", {"curriculum": "hard_first", "curriculum_online": True}) == []
+        RowPolicy.node_issues("data", {"curriculum": "hard_first", "curriculum_online": True}) == []
     )  # online rates
-    assert difficulty_issues("data", {"retire_after": None, "revisit_after": 0}) == []
+    assert RowPolicy.node_issues("data", {"retire_after": None, "revisit_after": 0}) == []
 
 
 def test_prompt_lengths_describe_the_rows_the_band_keeps(tmp_path: Path, tiny_model_dir: Path) -> None:

@@ -174,10 +174,10 @@ def test_per_task_eval_rows(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(
     ("overrides", "key", "rule"),
     [
-        (["data.tasks.finqa.weight=0"], "data.tasks.finqa.weight", "positive number"),
+        (["data.tasks.finqa.weight=0"], "data.tasks.finqa.weight", "must be greater than 0"),
         (["++data.tasks.finqa.wieght=1"], "data.tasks.finqa.wieght", "unknown key"),
         (["data.tasks.finqa.data.path=/no/such.json"], "data.tasks.finqa.data.path", "does not exist"),
-        (["data.size=0"], "data.size", "positive integer"),
+        (["data.size=0"], "data.size", "must be at least 1"),
         (["reward.reward_functions[1].tasks=[finqq]"], "reward.reward_functions[1].tasks", "no task 'finqq'"),
         (["reward.reward_functions[1].tasks=[other]"], "data.tasks.finqa", "no correctness reward scores"),
         (

@@ -45,14 +45,13 @@ CONFIG_LINES = [
     (
         "negative eval holdout",
         ["data.eval_holdout=-1"],
-        "data.eval_holdout=-1: must be 0 (no held-out rows) or more. Fix: e.g. data.eval_holdout=100, or 0 to "
-        "keep every row for training",
+        "data.eval_holdout=-1: must be at least 0 (0 = no held-out rows). Fix: e.g. data.eval_holdout=0",
     ),
     (
         "no training rows asked for",
         ["data.max_train_samples=0"],
-        "data.max_train_samples=0: must be at least 1, or null for every row. Fix: e.g. "
-        "data.max_train_samples=1000, or data.max_train_samples=null",
+        "data.max_train_samples=0: must be at least 1 (or null for every row). Fix: set "
+        "data.max_train_samples to at least 1",
     ),
     (
         "chat template that is not Jinja",

@@ -101,16 +101,19 @@ def _target(target: str, params: dict[str, Any]) -> Any:
             "correct_reward?",
         ),
         # An unknown extraction strategy.
-        (_params(strategies=["hash", "xml"]), "params.strategies=['hash', 'xml']: not a valid value"),
+        (
+            _params(strategies=["hash", "xml"]),
+            "params.strategies=['hash', 'xml']: expected a list of values from: hash, boxed",
+        ),
         # A single strategy as a scalar is fine.
         (_params(strategies="boxed"), None),
         # An unknown answer format.
         (
             _target("rlvr.rewards.format.format_compliance", {"answer_format": "xml"}),
-            "params.answer_format='xml': not a valid value",
+            "params.answer_format='xml': expected one of: hash, boxed",
         ),
         # An unknown reasoning tag.
-        (_target("rlvr.rewards.format.tag_format", {"tag": "thinking"}), "use one of: think, reasoning"),
+        (_target("rlvr.rewards.format.tag_format", {"tag": "thinking"}), "expected one of: think, reasoning"),
         # Token ids come from the trainer, not from params.
         (
             _target("rlvr.rewards.length.overlong_penalty", {"completion_ids": [1]}),
