@@ -10,30 +10,32 @@ import torch/transformers lazily, so this is cheap), bind the node's keys to the
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from omegaconf import DictConfig, ListConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from rlvr.config.build import target_or_issue
 from rlvr.config.errors import ConfigIssue, ConfigValidationError, closest, unknown_key_issue
 from rlvr.config.overrides import COMPONENT_NODES
 from rlvr.config.types import annotation_issues
-from rlvr.paths import missing_path_problem
+
+#: What validation knows of the modes: the registry (name → run function), or the names alone.
+Modes = Mapping[str, Callable[..., Any]] | Iterable[str]
 
 
-def validate_config(cfg: DictConfig, modes: Iterable[str] = ("train",)) -> None:
+def validate_config(cfg: DictConfig, modes: Modes = ("train",)) -> None:
     """Raise :class:`ConfigValidationError` listing all issues in ``cfg``; return quietly when it is valid."""
     issues = collect_issues(cfg, modes)
     if issues:
         raise ConfigValidationError(issues)
 
 
-def collect_issues(cfg: DictConfig, modes: Iterable[str] = ("train",)) -> list[ConfigIssue]:
-    """All issues in ``cfg``; an empty list means it is valid."""
-    modes = list(modes)
+def collect_issues(cfg: DictConfig, modes: Modes = ("train",)) -> list[ConfigIssue]:
+    """All issues in ``cfg``; an empty list means it is valid. ``modes`` is the registry
+    (:data:`rlvr.modes.MODES`: name → run function), or just the names when no mode's inputs need checking."""
+    modes = modes if isinstance(modes, Mapping) else dict.fromkeys(modes)
     issues: list[ConfigIssue] = []
     mode = cfg.get("mode", "train")
     if mode not in modes:
@@ -45,14 +47,7 @@ def collect_issues(cfg: DictConfig, modes: Iterable[str] = ("train",)) -> list[C
                 f"use one of mode={'|'.join(modes)}",
             )
         )
-    if mode == "score":
-        issues.extend(_score_input_issues(cfg.get("input")))
-    if mode == "plot":
-        issues.extend(_plot_input_issues(cfg.get("input")))
-    if mode == "compare":
-        issues.extend(_compare_table_issues(cfg.get("a"), cfg.get("b")))
-    if mode == "profile":
-        issues.extend(profile_node_issues(cfg.get("profile")))
+    issues.extend(mode_input_issues(cfg, modes.get(mode)))
     for name in COMPONENT_NODES:
         issues.extend(_node_issues(cfg, name))
     pairing = unsloth_rollout_issues(cfg)
@@ -64,103 +59,12 @@ def collect_issues(cfg: DictConfig, modes: Iterable[str] = ("train",)) -> list[C
     return issues
 
 
-def _score_input_issues(value: Any) -> list[ConfigIssue]:
-    if not value:
-        return [
-            ConfigIssue(
-                "input",
-                value,
-                "mode=score needs a JSONL file of completions",
-                "add input=<file.jsonl> (e.g. a run's eval_samples_after.jsonl)",
-            )
-        ]
-    problem = missing_path_problem(str(value))
-    return [ConfigIssue("input", value, problem, "point input= at an existing JSONL file")] if problem else []
-
-
-def profile_node_issues(node: Any) -> list[ConfigIssue]:
-    """``profile.*`` bound to :class:`rlvr.modes.profile_settings.ProfileSettings` like a component node."""
-    from rlvr.modes.profile_settings import ProfileSettings
-
-    if node is None:
-        return []
-    if not isinstance(node, DictConfig):
-        return [ConfigIssue("profile", node, "must be a mapping", "e.g. profile.samples=8")]
-    try:
-        kwargs: dict[str, Any] = OmegaConf.to_container(node, resolve=True)  # type: ignore[assignment]
-    except OmegaConfBaseException as err:
-        return [
-            ConfigIssue(
-                "profile", None, f"cannot resolve interpolation ({err.msg})", "set the value directly"
-            )
-        ]
-    what = "mode=profile (rlvr.modes.profile_settings.ProfileSettings)"
-    return bind_issues("profile", ProfileSettings, kwargs, what) + value_issues(
-        "profile", ProfileSettings, kwargs
-    )
-
-
-def _compare_table_issues(a: Any, b: Any) -> list[ConfigIssue]:
-    """mode=compare needs two existing eval tables, ``a`` and ``b``."""
-    issues = []
-    for key, value in (("a", a), ("b", b)):
-        if not value:
-            issues.append(
-                ConfigIssue(
-                    key,
-                    value,
-                    "mode=compare needs two eval tables",
-                    f"add {key}=<eval_samples_*.jsonl> (e.g. a run's eval_samples_after.jsonl)",
-                )
-            )
-        elif problem := missing_path_problem(str(value)):
-            issues.append(
-                ConfigIssue(key, value, problem, f"point {key}= at an existing eval_samples_*.jsonl")
-            )
-        elif Path(str(value)).is_dir() and not (Path(str(value)) / "suite_summary.json").is_file():
-            issues.append(
-                ConfigIssue(
-                    key,
-                    value,
-                    "a directory to compare must be a suite result (it holds no suite_summary.json)",
-                    f"point {key}= at a mode=eval eval.suite=<name> run dir, or at an eval_samples_*.jsonl",
-                )
-            )
-    suites = [bool(v) and Path(str(v)).is_dir() or str(v).endswith("suite_summary.json") for v in (a, b)]
-    if not issues and suites[0] != suites[1]:
-        issues.append(
-            ConfigIssue(
-                "b" if suites[0] else "a",
-                b if suites[0] else a,
-                "one side is a suite result and the other a single eval table",
-                "compare two suite results (run dirs) or two eval_samples_*.jsonl tables",
-            )
-        )
-    return issues
-
-
-def _plot_input_issues(value: Any) -> list[ConfigIssue]:
-    """``input`` names one run dir or a list of them, each holding a ``metrics.jsonl``."""
-    items = list(value) if isinstance(value, (list, tuple, ListConfig)) else [value] if value else []
-    if not items:
-        return [
-            ConfigIssue(
-                "input",
-                value,
-                "mode=plot needs the run(s) to draw",
-                "add input=<run dir> or input=[<dir>,<dir>]",
-            )
-        ]
-    issues = []
-    for item in items:
-        path = Path(str(item))
-        if not (path / "metrics.jsonl").is_file() and not (path.is_file() and path.suffix == ".jsonl"):
-            issues.append(
-                ConfigIssue(
-                    "input", str(item), "no metrics.jsonl there", "point input= at a training run's directory"
-                )
-            )
-    return issues
+def mode_input_issues(cfg: DictConfig, run: Callable[..., Any] | None) -> list[ConfigIssue]:
+    """The chosen mode's own input rules: ``input_issues(cfg)`` of the module that defines its run
+    function, when it has one (``mode=score``'s input file, ``mode=compare``'s tables, ``profile.*``). Read
+    from the registry the caller passes, so configuration imports no mode."""
+    rules = getattr(inspect.getmodule(run), "input_issues", None) if run is not None else None
+    return list(rules(cfg)) if callable(rules) else []
 
 
 #: Unsloth with TRL's vLLM path, said once: here before anything loads, and by

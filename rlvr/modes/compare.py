@@ -25,16 +25,58 @@ from typing import Any
 
 from omegaconf import DictConfig
 
+from rlvr.config.errors import ConfigIssue
 from rlvr.console import say, warn
 from rlvr.evaluation.paired import comparison_markdown, paired_difference, paper_line
 from rlvr.evaluation.stats import mcnemar_exact
-from rlvr.paths import resolve_path
+from rlvr.paths import missing_path_problem, resolve_path
 from rlvr.run_dir import RunDir
 
 #: Flipped rows printed to the console (all of them go to the report).
 SHOWN = 10
 #: What a ``mode=eval eval.suite=<name>`` run writes about its benchmarks (rlvr.evaluation.suite_report).
 SUITE_SUMMARY = "suite_summary.json"
+
+
+def input_issues(cfg: DictConfig) -> list[ConfigIssue]:
+    """``a`` and ``b`` name two existing eval tables, or two suite results (run dirs holding
+    ``suite_summary.json``), not one of each."""
+    a, b = cfg.get("a"), cfg.get("b")
+    issues = []
+    for key, value in (("a", a), ("b", b)):
+        if not value:
+            issues.append(
+                ConfigIssue(
+                    key,
+                    value,
+                    "mode=compare needs two eval tables",
+                    f"add {key}=<eval_samples_*.jsonl> (e.g. a run's eval_samples_after.jsonl)",
+                )
+            )
+        elif problem := missing_path_problem(str(value)):
+            issues.append(
+                ConfigIssue(key, value, problem, f"point {key}= at an existing eval_samples_*.jsonl")
+            )
+        elif Path(str(value)).is_dir() and not (Path(str(value)) / SUITE_SUMMARY).is_file():
+            issues.append(
+                ConfigIssue(
+                    key,
+                    value,
+                    f"a directory to compare must be a suite result (it holds no {SUITE_SUMMARY})",
+                    f"point {key}= at a mode=eval eval.suite=<name> run dir, or at an eval_samples_*.jsonl",
+                )
+            )
+    suites = [bool(v) and Path(str(v)).is_dir() or str(v).endswith(SUITE_SUMMARY) for v in (a, b)]
+    if not issues and suites[0] != suites[1]:
+        issues.append(
+            ConfigIssue(
+                "b" if suites[0] else "a",
+                b if suites[0] else a,
+                "one side is a suite result and the other a single eval table",
+                "compare two suite results (run dirs) or two eval_samples_*.jsonl tables",
+            )
+        )
+    return issues
 
 
 def read_table(path: Path) -> list[dict[str, Any]]:

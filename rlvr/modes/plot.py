@@ -15,6 +15,7 @@ from typing import Any
 
 from omegaconf import DictConfig, ListConfig
 
+from rlvr.config.errors import ConfigIssue
 from rlvr.console import say
 from rlvr.manifest import write_manifest
 from rlvr.observers.plots import draw_plots, read_records
@@ -27,6 +28,27 @@ def plot_inputs(value: Any) -> list[Path]:
         return []
     items = list(value) if isinstance(value, (list, tuple, ListConfig)) else [value]
     return [Path(str(item)) for item in items]
+
+
+def input_issues(cfg: DictConfig) -> list[ConfigIssue]:
+    """``input`` names one run dir or a list of them, each holding a ``metrics.jsonl`` (or a metrics file)."""
+    paths = plot_inputs(cfg.get("input"))
+    if not paths:
+        return [
+            ConfigIssue(
+                "input",
+                cfg.get("input"),
+                "mode=plot needs the run(s) to draw",
+                "add input=<run dir> or input=[<dir>,<dir>]",
+            )
+        ]
+    return [
+        ConfigIssue(
+            "input", str(path), "no metrics.jsonl there", "point input= at a training run's directory"
+        )
+        for path in paths
+        if not (path / "metrics.jsonl").is_file() and not (path.is_file() and path.suffix == ".jsonl")
+    ]
 
 
 def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:

@@ -23,12 +23,39 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 
 from rlvr.config import build
+from rlvr.config.errors import ConfigIssue
 from rlvr.console import say
 from rlvr.data.difficulty import row_id
 from rlvr.interfaces import Evaluator, RewardComponent
 from rlvr.models.loading import load_policy
 from rlvr.modes.profile_settings import ProfileSettings
 from rlvr.run_dir import RunDir
+
+
+def input_issues(cfg: DictConfig) -> list[ConfigIssue]:
+    """``profile.*`` bound to :class:`ProfileSettings` like a component node: an unknown key gets the
+    closest field, a value that breaks its annotation the rule."""
+    from omegaconf.errors import OmegaConfBaseException
+
+    from rlvr.config.validate import bind_issues, value_issues
+
+    node = cfg.get("profile")
+    if node is None:
+        return []
+    if not isinstance(node, DictConfig):
+        return [ConfigIssue("profile", node, "must be a mapping", "e.g. profile.samples=8")]
+    try:
+        kwargs: dict[str, Any] = OmegaConf.to_container(node, resolve=True)  # type: ignore[assignment]
+    except OmegaConfBaseException as err:
+        return [
+            ConfigIssue(
+                "profile", None, f"cannot resolve interpolation ({err.msg})", "set the value directly"
+            )
+        ]
+    what = "mode=profile (rlvr.modes.profile_settings.ProfileSettings)"
+    return bind_issues("profile", ProfileSettings, kwargs, what) + value_issues(
+        "profile", ProfileSettings, kwargs
+    )
 
 
 def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:

@@ -23,15 +23,32 @@ from omegaconf import DictConfig
 
 from rlvr.answers import extract_answer
 from rlvr.config.build import build
+from rlvr.config.errors import ConfigIssue
 from rlvr.console import say
 from rlvr.interfaces import RewardComponent
 from rlvr.manifest import write_manifest
-from rlvr.paths import resolve_path
+from rlvr.paths import missing_path_problem, resolve_path
 from rlvr.rewards import completion_text
 from rlvr.rewards.judge import first_strategies
 from rlvr.run_dir import RunDir, write_jsonl_file
 
 _CHUNK = 64  # records per reward call, like a training batch (a batched scorer sees this many at once)
+
+
+def input_issues(cfg: DictConfig) -> list[ConfigIssue]:
+    """``input`` names an existing JSONL file of completions (checked at validation, before anything loads)."""
+    value = cfg.get("input")
+    if not value:
+        return [
+            ConfigIssue(
+                "input",
+                value,
+                "mode=score needs a JSONL file of completions",
+                "add input=<file.jsonl> (e.g. a run's eval_samples_after.jsonl)",
+            )
+        ]
+    problem = missing_path_problem(str(value))
+    return [ConfigIssue("input", value, problem, "point input= at an existing JSONL file")] if problem else []
 
 
 def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:

@@ -105,6 +105,34 @@ def test_cli_typo_fails_fast_without_heavy_imports(tmp_path: Path) -> None:
     assert not (tmp_path / "run" / "resolved_config.yaml").exists()
 
 
+@pytest.mark.parametrize(
+    ("mode", "args", "line"),
+    [
+        ("score", ["input=absent.jsonl"], "input='absent.jsonl': absent.jsonl does not exist"),
+        ("compare", [], "a=None: mode=compare needs two eval tables"),
+        ("plot", ["input=nowhere"], "input='nowhere': no metrics.jsonl there"),
+        ("profile", ["profile.samples=0"], "profile.samples=0: must be at least 1"),
+    ],
+)
+def test_each_modes_input_rules_run_at_validation_without_heavy_imports(
+    mode: str, args: list[str], line: str, tmp_path: Path
+) -> None:
+    """The rules live in each mode's module (``input_issues``); validation reaches them through MODES."""
+    result = run_cli([f"mode={mode}", *args], tmp_path, importtime=True)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert line in result.stderr and result.heavy == [], (result.heavy, result.stderr[-2000:])
+
+
+def test_a_modes_rules_come_from_the_registry_it_is_given() -> None:
+    """Validation imports no mode: the names alone check the mode's name, the registry its inputs too."""
+    from rlvr.config.validate import collect_issues
+
+    cfg = compose_config(["mode=score"])
+    assert [i.key for i in collect_issues(cfg, ("train", "score"))] == []
+    assert [i.key for i in collect_issues(cfg, MODES)] == ["input"]
+    assert [i.key for i in collect_issues(cfg, {"train": MODES["train"], "score": len})] == []  # no rules
+
+
 def test_misspelled_group_option_suggests_the_closest(tmp_path: Path) -> None:
     result = run_cli(["data_component=finqq", "experiment=smok"], tmp_path, importtime=True)
     assert result.returncode == 2 and result.heavy == []
