@@ -142,7 +142,7 @@ CONFIG_MISTAKES = [
         ["data.path='absent.jsonl'", "does not exist"],
     ),
     ("unknown bad-row policy", ["data.on_bad_row=ignore"], 2, ["data.on_bad_row='ignore'", "error, skip"]),
-    ("negative prompt limit", ["data.max_prompt_tokens=-5"], 2, ["data.max_prompt_tokens=-5", "positive"]),
+    ("negative prompt limit", ["data.max_prompt_tokens=-5"], 2, ["data.max_prompt_tokens=-5", "at least 1"]),
     ("unknown judge", ["eval.judge=exact"], 2, ["eval.judge='exact'", "reward", "numeric"]),
     ("eval sample count not a number", ["eval.max_samples=abc"], 2, ["eval.max_samples='abc'", "Fix:"]),
     (
