@@ -64,6 +64,15 @@ class AtMost:
         return f"set {key} to at most {_spell(self.high)}"
 
 
+@dataclass(frozen=True)
+class Renamed:
+    """``Annotated[Literal["auto", "hf"], Renamed("trl", "hf")]``: ``old`` is still accepted and read as
+    ``new`` (the component maps it and says so); the choices a message lists stay today's."""
+
+    old: Any
+    new: Any
+
+
 def _bare(hint: Any) -> tuple[Any, tuple[Any, ...]]:
     """``hint`` without ``Annotated`` metadata, and the metadata."""
     if typing.get_origin(hint) is Annotated:
@@ -132,6 +141,7 @@ def matches(hint: Any, value: Any) -> bool:
 def describe(hint: Any, plural: bool = False) -> str:
     """The expected type in words, e.g. ``a number``, ``a bool or null``, ``one of: a, b``, ``a list of
     strings`` (``plural`` names the items of a container)."""
+    hint = _bare(hint)[0]  # an arm of a union may carry bounds: `Annotated[int, AtLeast(1)] | None`
     if (arms := _union_args(hint)) is not None:
         named = [describe(a, plural) for a in arms if a is not type(None)]
         return " or ".join(named + (["null"] if type(None) in arms else []))
@@ -187,6 +197,7 @@ def value_issues_of(
         return [
             issue for name, item in value.items() for issue in value_issues_of(f"{key}.{name}", item, entry)
         ]
+    value = next((m.new for m in _bare(hint)[1] if isinstance(m, Renamed) and _same(value, m.old)), value)
     if issue := type_issue(key, value, hint, default):
         return [issue]
     for bound in _bounds(hint, value):
@@ -196,6 +207,10 @@ def value_issues_of(
                 ConfigIssue(key, value, rule, f"e.g. {key}={_spell(default)}" if usable else bound.fix(key))
             ]
     return []
+
+
+def _same(value: Any, old: Any) -> bool:
+    return type(value) is type(old) and value == old
 
 
 def _bounds(hint: Any, value: Any) -> tuple[Any, ...]:
@@ -213,7 +228,7 @@ def type_issue(key: str, value: Any, hint: Any, default: Any = inspect.Parameter
     hint = _bare(hint)[0]
     expected = describe(hint)
     rule = f"expected {expected} (got {type(value).__name__})"
-    arms = [a for a in (_union_args(hint) or (hint,)) if a is not type(None)]
+    arms = [_bare(a)[0] for a in (_union_args(hint) or (hint,)) if a is not type(None)]
     nullable = type(None) in (_union_args(hint) or ())
     choices = [c for arm in arms for c in (_choices(arm) or ())]
     example = "" if default in (inspect.Parameter.empty, None) else f", e.g. {key}={_spell(default)}"

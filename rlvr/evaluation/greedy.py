@@ -14,13 +14,16 @@ across checkpoints and runs. The statistics live in :mod:`rlvr.evaluation.stats`
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Annotated, Any
 
-from rlvr.answers import DEFAULT_STRATEGIES, extract_answer, is_correct
+from rlvr.answers import DEFAULT_STRATEGIES, Strategy, extract_answer, is_correct
+from rlvr.config.errors import ConfigIssue, ConfigValidationError
+from rlvr.config.types import AtLeast
 from rlvr.console import progress
-from rlvr.evaluation.options import eval_config_issues
+from rlvr.evaluation.options import BestMetric, BestModel, JudgeChoice, eval_rules, k_issue
 from rlvr.evaluation.report import (
     compare_reports,
     greedy_summary,
@@ -29,10 +32,11 @@ from rlvr.evaluation.report import (
     sampled_summary,
 )
 from rlvr.evaluation.sharding import eval_shard, shared_out
+from rlvr.evaluation.suite import Suite
 from rlvr.interfaces import Judge, Observer
 from rlvr.prompts import render_prompt
 from rlvr.rollout import SamplingSettings
-from rlvr.rollout.choice import deprecated, resolve_backend
+from rlvr.rollout.choice import EvalBackend, deprecated, resolve_backend
 from rlvr.rollout.sampling import keyed_logits_processor, row_key
 from rlvr.run_dir import RunDir
 
@@ -48,25 +52,28 @@ class GreedyAccuracy:
         enabled: bool = True,
         before_training: bool = True,
         after_training: bool = True,
-        max_samples: int | None = 200,
-        batch_size: int = 128,
-        max_new_tokens: int = 512,
-        strategies: Sequence[str] = DEFAULT_STRATEGIES,
-        tolerance: float = 1e-6,
-        judge: str = "reward",
-        backend: str = "auto",
-        every_n_steps: int = 50,
-        periodic_samples: int = 32,
-        samples_per_problem: int = 8,
+        max_samples: Annotated[int, AtLeast(1, note="null evaluates the whole split")] | None = 200,
+        batch_size: Annotated[int, AtLeast(1)] = 128,
+        max_new_tokens: Annotated[int, AtLeast(1)] = 512,
+        strategies: Sequence[Strategy] = DEFAULT_STRATEGIES,
+        tolerance: Annotated[float, AtLeast(0)] = 1e-6,
+        judge: JudgeChoice = "reward",
+        backend: EvalBackend = "auto",
+        every_n_steps: Annotated[int, AtLeast(0, note="0 switches it off")] = 50,
+        periodic_samples: Annotated[int, AtLeast(1)] = 32,
+        samples_per_problem: Annotated[int, AtLeast(0, note="0 switches sampling off")] = 8,
         k: Sequence[int] = (1, 4, 8),
-        temperature: float = 1.0,
-        bootstrap_samples: int = 1000,
+        temperature: Annotated[
+            float, AtLeast(0, strict=True, note="sampling divides the logits by it")
+        ] = 1.0,
+        bootstrap_samples: Annotated[int, AtLeast(0, note="0 gives no interval")] = 1000,
         seed: int = 42,
-        metric_for_best: str = "accuracy",
-        best_model: str = "final",
-        suite: dict[str, Any] | None = None,
+        metric_for_best: BestMetric = "accuracy",
+        best_model: BestModel = "final",
+        suite: Suite | None = None,
     ):
-        self.enabled = enabled
+        if issue := k_issue("eval.k", list(k), samples_per_problem, "eval.samples_per_problem"):
+            raise ConfigValidationError([issue])  # what validation says, for an evaluator built in Python
         self.before_training = before_training and enabled
         self.after_training = after_training and enabled
         self.max_samples = max_samples
@@ -79,14 +86,20 @@ class GreedyAccuracy:
         self.every_n_steps = every_n_steps if enabled else 0
         self.periodic_samples = periodic_samples
         self.samples_per_problem = samples_per_problem
-        self.k = sorted({int(v) for v in k if int(v) <= samples_per_problem})
+        self.k = sorted({int(v) for v in k}) if samples_per_problem > 0 else []
         self.temperature = temperature
         self.bootstrap_samples = bootstrap_samples
         self.seed = seed
         self.metric_for_best = metric_for_best
         self.best_model = best_model
         # mode=eval evaluates these benchmarks (rlvr.evaluation.suite) instead of the eval split.
-        self.suite = suite
+        self.suite = None if suite is None else Suite.of(suite)
+
+    @classmethod
+    def config_issues(cls, prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
+        """The rules between keys (:func:`rlvr.evaluation.options.eval_rules`); the annotations say the rest."""
+        defaults = {n: p.default for n, p in inspect.signature(cls).parameters.items() if n != "self"}
+        return eval_rules(prefix, {**defaults, **kwargs})
 
     def evaluate(
         self,
@@ -333,5 +346,3 @@ class GreedyAccuracy:
         cap = min(self.periodic_samples, self.max_samples or self.periodic_samples)
         rows = dataset.select(range(min(len(dataset), cap)))
         return periodic_callback(self, tokenizer, rows, judge, observer, run_dir, format_check, save_best)
-
-    config_issues = staticmethod(eval_config_issues)

@@ -14,44 +14,68 @@ A suite (``conf/eval_suite/<name>.yaml``, placed at ``eval.suite``) lists benchm
 * its sampling: ``samples: 0`` is greedy; ``samples: k`` also draws k completions per problem and makes
   ``mean@k`` (the k samples averaged, as AIME is reported) the benchmark's headline, with ``pass@k``.
 
-This module turns an entry into those component nodes — the data, the reward set and the prompt are built
-by the existing components, and the evaluator is the configured one with a few keys changed — and checks
-them before anything loads. :mod:`rlvr.evaluation.suite_report` writes the tables and the summary.
+:class:`Suite` and :class:`Benchmark` are typed settings (:mod:`rlvr.config.settings`): their fields are
+the keys, checked before anything loads, and :meth:`Benchmark.rules` checks the nodes an entry builds — the
+data, the reward set and the prompt are built by the existing components, and the evaluator is the
+configured one with a few keys changed — as their components would. :mod:`rlvr.evaluation.suite_report` writes the tables and the summary.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Self
 
-from rlvr.config.errors import ConfigIssue, unknown_key_issue
+from rlvr.config.errors import ConfigIssue
+from rlvr.config.settings import Settings
+from rlvr.config.types import AtLeast
+from rlvr.evaluation.options import k_issue
 
 GENERIC_DATA = "rlvr.data.generic.GenericQAData"
 REWARD_SET = "rlvr.rewards.RewardSet"
-SUITE_KEYS = ("name", "benchmarks", "max_samples", "max_new_tokens", "temperature")
+#: A count of rows or tokens; null: the suite's (or the evaluator's) own.
+Count = Annotated[int, AtLeast(1)] | None
 
 
 @dataclass(frozen=True)
-class Benchmark:
+class Benchmark(Settings):
     """One benchmark of a suite (the keys of ``eval.suite.benchmarks.<name>``)."""
 
-    name: str
+    #: The entry's key under ``benchmarks`` (filled in by :class:`Suite`; an entry does not set it).
+    name: str = ""
+    #: Shown in tables and charts; null: the name.
     title: str | None = None
+    #: Hub dataset id, owner/name (used unless ``path`` is set).
     hub_id: str | None = None
+    #: Hub config.
     hub_config: str | None = None
+    #: Hub revision.
     revision: str | None = None
+    #: Hub split.
     split: str = "test"
+    #: Local file replacing the hub source.
     path: str | None = None
+    #: Row field holding the question.
     question_field: str = "question"
+    #: Row field holding the gold answer.
     answer_field: str = "answer"
+    #: How the gold is read from ``answer_field`` (the generic data component's parsers).
     answer_parser: str = "raw"
+    #: A prompts node; null: the run's prompt.
     prompt: dict[str, Any] | None = None
-    judge: Any = "reward"
-    samples: int = 0
+    #: ``reward`` (the run's reward set) or one correctness reward entry ``{_target_, params}``.
+    judge: str | dict[str, Any] = "reward"
+    #: Sampled completions per problem; 0 is greedy.
+    samples: Annotated[int, AtLeast(0, note="0 is greedy")] = 0
+    #: The k of pass@k; null: the number of samples.
     k: list[int] | None = None
+    #: Sampling temperature; null: the suite's.
     temperature: float | None = None
-    max_samples: int | None = None
-    max_new_tokens: int | None = None
+    #: Rows (the first N); null: the suite's.
+    max_samples: Count = None
+    #: New tokens per answer; null: the suite's.
+    max_new_tokens: Count = None
+    #: Also lm-evaluation-harness's gsm8k scores (strict-match, flexible-extract).
     harness_gsm8k: bool = False
 
     @property
@@ -101,112 +125,76 @@ class Benchmark:
                 keys[key] = value
         return keys
 
+    def rules(self, prefix: str) -> list[ConfigIssue]:
+        """The k of pass@k against ``samples``, the hub id's shape, and the data, prompt and judge nodes the
+        entry builds, checked like top-level nodes (files exist, parsers and judges are known). Nothing is
+        downloaded."""
+        from rlvr.config.validate import component_issues  # the validator calls this module: import late
+
+        issues = []
+        if issue := k_issue(f"{prefix}.k", self.k or [], self.samples, f"{prefix}.samples"):
+            issues.append(issue)
+        if not self.path and self.hub_id is not None and self.hub_id.count("/") != 1:
+            issues.append(
+                ConfigIssue(f"{prefix}.hub_id", self.hub_id, "not a hub dataset id", "use owner/name")
+            )
+        issues += component_issues(prefix, self.data_node())
+        if self.prompt is not None:
+            issues += component_issues(f"{prefix}.prompt", self.prompt)
+        return issues + _judge_issues(f"{prefix}.judge", self)
+
 
 @dataclass(frozen=True)
-class Suite:
-    """The ``eval.suite`` node: its benchmarks in report order and the settings they share."""
+class Suite(Settings):
+    """The ``eval.suite`` node: its benchmarks in report order and the settings they share. The node writes
+    ``benchmarks`` as a mapping of named entries; the value holds them in that order, named."""
 
-    name: str
-    benchmarks: list[Benchmark] = field(default_factory=list)
-    max_samples: int | None = None
-    max_new_tokens: int | None = None
+    #: The suite's name (summary headings, mode=compare).
+    name: str = "suite"
+    #: The benchmarks, in report order.
+    benchmarks: tuple[Benchmark, ...] = ()
+    #: Rows per benchmark (its first N); null: all.
+    max_samples: Count = None
+    #: New tokens per answer; null: ``eval.max_new_tokens``.
+    max_new_tokens: Count = None
+    #: Temperature of sampled benchmarks; null: ``eval.temperature``.
     temperature: float | None = None
 
     @classmethod
-    def from_node(cls, node: dict[str, Any]) -> Suite:
-        """A suite from its (resolved, plain-Python) node."""
-        benchmarks = [Benchmark(name=name, **dict(entry)) for name, entry in node["benchmarks"].items()]
-        shared = {key: node.get(key) for key in ("max_samples", "max_new_tokens", "temperature")}
-        return cls(name=str(node.get("name") or "suite"), benchmarks=benchmarks, **shared)
+    def of(cls, node: Settings | Mapping[str, Any] | None) -> Self:
+        """The suite a node describes, each entry of its ``benchmarks`` mapping named by its key."""
+        if isinstance(node, Mapping) and isinstance(node.get("benchmarks"), Mapping):
+            named = tuple(Benchmark.of({**entry, "name": name}) for name, entry in node["benchmarks"].items())
+            node = {**node, "benchmarks": named}
+        return super().of(node)
 
+    from_node = of
 
-BENCHMARK_KEYS = tuple(f.name for f in fields(Benchmark) if f.name != "name")
-
-
-def suite_issues(prefix: str, node: Any) -> list[ConfigIssue]:
-    """Every problem in an ``eval.suite`` node: its keys, each benchmark's keys and sampling, and the data,
-    prompt and judge nodes it builds, checked like top-level nodes (files exist, parsers and judges are
-    known). Hub ids are checked for their shape only: nothing is downloaded."""
-    if node is None:
-        return []
-    if not isinstance(node, dict) or not isinstance(node.get("benchmarks"), dict) or not node["benchmarks"]:
-        return [
-            ConfigIssue(
-                prefix, node, "a suite needs a non-empty `benchmarks` mapping", "use eval.suite=math_std"
-            )
-        ]
-    issues = [
-        unknown_key_issue(prefix, key, value, SUITE_KEYS, "a benchmark suite")
-        for key, value in node.items()
-        if key not in SUITE_KEYS
-    ]
-    issues += _count_issues(prefix, node, ("max_samples", "max_new_tokens"))
-    for name, entry in node["benchmarks"].items():
-        issues += benchmark_issues(f"{prefix}.benchmarks.{name}", name, entry)
-    return issues
-
-
-def benchmark_issues(prefix: str, name: str, entry: Any) -> list[ConfigIssue]:
-    """The problems of one benchmark entry (see :func:`suite_issues`)."""
-    if not isinstance(entry, dict):
-        return [
-            ConfigIssue(prefix, entry, "a benchmark must be a mapping", "see conf/eval_suite/math_std.yaml")
-        ]
-    unknown = [key for key in entry if key not in BENCHMARK_KEYS]
-    issues = [unknown_key_issue(prefix, key, entry[key], BENCHMARK_KEYS, "a benchmark") for key in unknown]
-    if unknown:
+    @classmethod
+    def node_issues(cls, prefix: str, node: Any, *args: Any, **kwargs: Any) -> list[ConfigIssue]:
+        """The shared keys as any settings node, then each benchmark entry as a :class:`Benchmark`."""
+        if node is None:
+            return []
+        benchmarks = node.get("benchmarks") if isinstance(node, Mapping) else None
+        if not isinstance(benchmarks, Mapping) or not benchmarks:
+            return [
+                ConfigIssue(
+                    prefix, node, "a suite needs a non-empty `benchmarks` mapping", "use eval.suite=math_std"
+                )
+            ]
+        shared = {key: value for key, value in node.items() if key != "benchmarks"}
+        issues = super().node_issues(prefix, shared, *args, **kwargs)
+        for name, entry in benchmarks.items():
+            where = f"{prefix}.benchmarks.{name}"
+            if isinstance(entry, Mapping) and "name" in entry:
+                issues.append(
+                    ConfigIssue(
+                        f"{where}.name", entry["name"], "a benchmark is named by its key", "remove it"
+                    )
+                )
+            else:
+                issues += Benchmark.node_issues(where, entry)
         return issues
-    issues += _count_issues(prefix, entry, ("max_samples", "max_new_tokens"))
-    issues += _sampling_issues(prefix, entry)
-    hub = entry.get("hub_id")
-    if not entry.get("path") and hub is not None and (not isinstance(hub, str) or hub.count("/") != 1):
-        issues.append(ConfigIssue(f"{prefix}.hub_id", hub, "not a hub dataset id", "use owner/name"))
-    from rlvr.config.validate import component_issues  # the validator calls this module: import late
-
-    benchmark = Benchmark(name=name, **entry)
-    issues += component_issues(prefix, benchmark.data_node())
-    if isinstance(benchmark.prompt, dict):
-        issues += component_issues(f"{prefix}.prompt", benchmark.prompt)
-    elif benchmark.prompt is not None:
-        issues.append(ConfigIssue(f"{prefix}.prompt", benchmark.prompt, "not a prompts node", _PROMPT_FIX))
-    return issues + _judge_issues(f"{prefix}.judge", benchmark)
-
-
-_PROMPT_FIX = "null (the run's prompt) or a prompts node, e.g. `- /prompts@benchmarks.<name>.prompt: boxed`"
-
-
-def _count_issues(prefix: str, node: dict[str, Any], keys: tuple[str, ...]) -> list[ConfigIssue]:
-    return [
-        ConfigIssue(
-            f"{prefix}.{key}", node[key], "must be a positive integer or null", f"e.g. {prefix}.{key}=100"
-        )
-        for key in keys
-        if node.get(key) is not None
-        and (not isinstance(node[key], int) or isinstance(node[key], bool) or node[key] < 1)
-    ]
-
-
-def _sampling_issues(prefix: str, entry: dict[str, Any]) -> list[ConfigIssue]:
-    """``samples`` is 0 (greedy) or k >= 1; each ``k`` of pass@k lies in 1..samples."""
-    samples = entry.get("samples", 0)
-    if not isinstance(samples, int) or isinstance(samples, bool) or samples < 0:
-        return [
-            ConfigIssue(f"{prefix}.samples", samples, "must be 0 (greedy) or a number of samples", "e.g. 16")
-        ]
-    ks = entry.get("k")
-    if ks is None or samples == 0:
-        return []
-    bad = [k for k in ks if not isinstance(k, int) or not 1 <= k <= samples] if isinstance(ks, list) else ks
-    if not bad:
-        return []
-    return [
-        ConfigIssue(
-            f"{prefix}.k",
-            ks,
-            f"every k must be between 1 and samples ({samples})",
-            f"drop {bad} or raise samples",
-        )
-    ]
 
 
 def _judge_issues(prefix: str, benchmark: Benchmark) -> list[ConfigIssue]:

@@ -15,8 +15,9 @@ torch except to ask for CUDA.
 from __future__ import annotations
 
 import sys
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
+from rlvr.config.types import Renamed
 from rlvr.config.validate import UNSLOTH_VLLM
 from rlvr.console import warn
 from rlvr.errors import ConfigError
@@ -26,6 +27,9 @@ Backend = Literal["auto", "fast", "hf", "vllm"]
 BACKENDS: tuple[str, ...] = get_args(Backend)
 #: Old spellings → today's name; accepted everywhere, with a warning when a component is built.
 ALIASES = {"trl": "hf"}
+#: ``eval.backend``: the same names but ``vllm`` (TRL's vLLM path makes rollouts, not evaluations), old
+#: spellings read as today's.
+EvalBackend = Annotated[Literal["auto", "fast", "hf"], *(Renamed(old, new) for old, new in ALIASES.items())]
 
 
 def canonical(backend: str) -> str:
@@ -48,19 +52,6 @@ def choose(backend: str, *, cuda: bool, unsloth_vllm: bool = False) -> str:
     if backend != "auto":
         return backend
     return "fast" if cuda and not unsloth_vllm else "hf"
-
-
-def backend_issue(backend: Any, *, rollouts: bool) -> tuple[str, str] | None:
-    """``(rule, fix)`` when ``backend`` is not a generator this place can use (``rollouts``: a training
-    rollout, which may also be ``vllm``); None when it is."""
-    allowed = [b for b in BACKENDS if rollouts or b != "vllm"]
-    if canonical(backend) in allowed:
-        return None
-    where = "" if rollouts else " for evaluation (vllm is for rollouts only)"
-    return (
-        f"not one of {', '.join(allowed)}{where}",
-        "use auto (fast on a CUDA GPU, hf elsewhere), fast (rlvr's engine) or hf (the model's generate)",
-    )
 
 
 def resolve_backend(backend: str, model: Any = None) -> str:

@@ -85,6 +85,8 @@ def test_code_defaults_equal_the_yaml() -> None:
             param = params.get(key)
             if param is None or param.default is param.empty or _interpolated(value):
                 continue
+            if value is None and param.default is None:
+                continue  # null in both: nothing set (`eval.suite: null`, `suite: Suite | None = None`)
             if len(values_by_key[target_path, key]) > 1:
                 continue  # a preset: the options of this target choose different values
             code = _code_default(target, key, param.default)

@@ -9,7 +9,7 @@ import pytest
 
 from rlvr.config.errors import ConfigIssue
 from rlvr.config.settings import Settings, settings_class
-from rlvr.config.types import AtLeast, AtMost, annotation_issues
+from rlvr.config.types import AtLeast, AtMost, Renamed, annotation_issues
 
 
 @dataclass(frozen=True)
@@ -98,3 +98,26 @@ def test_a_component_parameter_typed_with_settings_is_checked_inside():
         "c.size=1: must be at least 2. Fix: set c.size to at least 2",
     ]
     assert annotation_issues("c", Component, {"outer": None, "size": None}) == []
+
+
+def test_a_bounded_optional_value_of_the_wrong_type_names_the_type():
+    """`Annotated[int, AtLeast(1)] | None`: the message says int, not the Annotated wrapper."""
+
+    class Component:
+        def __init__(self, size: Annotated[int, AtLeast(1)] | None = 8):
+            pass
+
+    assert [str(i) for i in annotation_issues("c", Component, {"size": "abc"})] == [
+        "c.size='abc': expected an int or null (got str). Fix: set c.size to a number, e.g. c.size=8"
+    ]
+
+
+def test_a_renamed_value_is_read_as_todays_and_not_offered():
+    class Component:
+        def __init__(self, backend: Annotated[Literal["auto", "hf"], Renamed("trl", "hf")] = "auto"):
+            pass
+
+    assert annotation_issues("c", Component, {"backend": "trl"}) == []
+    assert [str(i) for i in annotation_issues("c", Component, {"backend": "tlr"})] == [
+        "c.backend='tlr': expected one of: auto, hf (got str). Fix: use one of: auto, hf"
+    ]

@@ -55,7 +55,7 @@ def _errors(overrides: list[str]) -> str:
             ["observer.console=1"],
             ["observer.sinks.console.level=1", "expected one of: quiet, normal, verbose or a bool"],
         ),
-        (["eval.strategies=3"], ["eval.strategies=3", "expected a list of strings"]),
+        (["eval.strategies=3"], ["eval.strategies=3", "expected a list of values from: hash, boxed"]),
         # a number where text is expected: quote it
         (["model.revision=1234"], ["model.revision=1234", "model.revision='1234'"]),
     ],

@@ -17,6 +17,8 @@ import pytest
 from datasets import Dataset
 
 from rlvr.config import build
+from rlvr.config.errors import ConfigValidationError
+from rlvr.config.validate import value_issues
 from rlvr.evaluation.greedy import GreedyAccuracy
 from rlvr.interfaces import Judge
 from tests.conftest import compose_config
@@ -255,12 +257,32 @@ def test_a_custom_judge_is_used_as_given(fixed_completions: list[list[Any]]) -> 
         ({"metric_for_best": "loss"}, "eval.metric_for_best"),  # accuracy or format_rate
         ({"best_model": "last"}, "eval.best_model"),  # final or best
         ({"every_n_steps": -1}, "eval.every_n_steps"),  # 0 (off) or more
+        ({"max_samples": 0}, "eval.max_samples"),  # 1 or more, or null
+        ({"temperature": 0}, "eval.temperature"),  # sampling divides by it
         ({"samples_per_problem": 4, "k": [1, 8]}, "eval.k"),  # pass@8 needs 8 samples
         ({"samples_per_problem": 4, "k": [0]}, "eval.k"),  # k starts at 1
+        ({"k": [1, 4, 16]}, "eval.k"),  # against the default samples_per_problem (8)
     ],
 )
 def test_config_issues(kwargs: dict[str, Any], key: str) -> None:
-    assert [issue.key for issue in GreedyAccuracy.config_issues("eval", kwargs)] == [key]
+    """Annotations (types, choices, bounds) and the cross-key rules, as validation runs them."""
+    assert [issue.key for issue in value_issues("eval", GreedyAccuracy, kwargs)] == [key]
+
+
+def test_the_old_backend_name_validates_and_means_hf() -> None:
+    assert value_issues("eval", GreedyAccuracy, {"backend": "trl"}) == []
+    assert GreedyAccuracy(backend="trl").backend == "hf"
+
+
+def test_an_evaluator_built_in_python_refuses_the_k_validation_refuses() -> None:
+    """A k above samples_per_problem is the same error in Python as on the command line, not dropped."""
+    with pytest.raises(ConfigValidationError) as caught:
+        GreedyAccuracy(samples_per_problem=4, k=[1, 4, 8])
+    assert [str(i) for i in caught.value.issues] == [
+        str(i) for i in GreedyAccuracy.config_issues("eval", {"samples_per_problem": 4, "k": [1, 4, 8]})
+    ]
+    assert GreedyAccuracy(samples_per_problem=4, k=[4, 1]).k == [1, 4]
+    assert GreedyAccuracy(samples_per_problem=0).k == []  # sampling off: no pass@k
 
 
 def test_pass_and_majority_at_k_from_sampled_answers(fixed_completions: list[Any]) -> None:
@@ -336,7 +358,7 @@ def test_sampling_is_seeded_and_leaves_the_global_rng_alone(tiny: tuple[Any, Any
     prompts = _questions(2)["prompt"]
 
     def draw(seed: int) -> list[list[tuple[str, int]]]:
-        evaluator = GreedyAccuracy(backend=backend, max_new_tokens=6, samples_per_problem=3, seed=seed)
+        evaluator = GreedyAccuracy(backend=backend, max_new_tokens=6, samples_per_problem=3, k=[1], seed=seed)
         return evaluator.sample(model, tokenizer, prompts)
 
     torch.manual_seed(123)

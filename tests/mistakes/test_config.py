@@ -16,19 +16,17 @@ CONFIG_LINES = [
     (
         "eval sample count of -1",
         ["eval.max_samples=-1"],
-        "eval.max_samples=-1: must be at least 1, or null for the whole split (0 would evaluate every row, "
-        "-1 none at all). Fix: e.g. eval.max_samples=200, or eval.max_samples=null for the whole split",
+        "eval.max_samples=-1: must be at least 1 (null evaluates the whole split). Fix: e.g. eval.max_samples=200",
     ),
     (
         "eval sample count of 0",
         ["eval.max_samples=0"],
-        "eval.max_samples=0: must be at least 1, or null for the whole split (0 would evaluate every row, "
-        "-1 none at all). Fix: e.g. eval.max_samples=200, or eval.max_samples=null for the whole split",
+        "eval.max_samples=0: must be at least 1 (null evaluates the whole split). Fix: e.g. eval.max_samples=200",
     ),
     (
         "eval batch size of 0",
         ["eval.batch_size=0"],
-        "eval.batch_size=0: must be at least 1 (rows generated together). Fix: e.g. eval.batch_size=32",
+        "eval.batch_size=0: must be at least 1. Fix: e.g. eval.batch_size=128",
     ),
     (
         "logging every 0 steps",

@@ -133,7 +133,7 @@ def test_a_subset_keeps_each_rows_rate_and_the_table_feeds_the_band(
     ("override", "key", "rule"),
     [
         ("profile.samples=0", "profile.samples", "must be at least 1"),
-        ("profile.temperature=0", "profile.temperature", "must be > 0"),
+        ("profile.temperature=0", "profile.temperature", "must be greater than 0 (a pass rate needs"),
         ("profile.max_rows=abc", "profile.max_rows", "int"),
         ("profile.sample=4", "profile.sample", "did you mean profile.samples?"),
     ],

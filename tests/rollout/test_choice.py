@@ -6,13 +6,15 @@ rollouts' old name for ``hf``, still works and says so in one line.
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 
 from rlvr.config import validate_config
 from rlvr.config.errors import ConfigValidationError
 from rlvr.evaluation import GreedyAccuracy
 from rlvr.models.memory import plan_from_settings
-from rlvr.rollout.choice import BACKENDS, backend_issue, choose
+from rlvr.rollout.choice import BACKENDS, EvalBackend, choose
 from rlvr.training import GRPOTrainingLoop
 from tests.conftest import compose_config as compose
 
@@ -35,12 +37,9 @@ def test_choose(backend: str, cuda: bool, unsloth_vllm: bool, expected: str) -> 
 
 def test_one_vocabulary_for_both_places() -> None:
     assert BACKENDS == ("auto", "fast", "hf", "vllm")
-    for name in ("auto", "fast", "hf", "trl"):
-        assert backend_issue(name, rollouts=True) is None
-        assert backend_issue(name, rollouts=False) is None
-    assert backend_issue("vllm", rollouts=True) is None
-    rule, _ = backend_issue("vllm", rollouts=False)
-    assert rule == "not one of auto, fast, hf for evaluation (vllm is for rollouts only)"
+    (names, *old_names) = get_args(EvalBackend)
+    assert get_args(names) == tuple(b for b in BACKENDS if b != "vllm")  # vllm: rollouts only
+    assert [(r.old, r.new) for r in old_names] == [("trl", "hf")]
 
 
 @pytest.mark.parametrize(

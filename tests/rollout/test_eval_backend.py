@@ -52,7 +52,7 @@ def test_sampled_eval_is_the_same_on_both_backends_and_any_batch_size(tiny_model
     prompts = _prompts(5)
     drawn = {
         (backend, batch): GreedyAccuracy(
-            backend=backend, batch_size=batch, max_new_tokens=8, samples_per_problem=3, temperature=1.0
+            backend=backend, batch_size=batch, max_new_tokens=8, samples_per_problem=3, k=[1], temperature=1.0
         ).sample(model, tokenizer, prompts)
         for backend in ("hf", "fast")
         for batch in (3, 15)
@@ -70,7 +70,7 @@ def test_a_rank_share_draws_what_the_whole_evaluation_draws_for_those_rows(tiny_
 
     model, tokenizer = _tiny(tiny_model_dir)
     rows = Dataset.from_list([{"prompt": p, "answer": "1"} for p in _prompts(4)])
-    evaluator = GreedyAccuracy(backend="fast", batch_size=6, max_new_tokens=8, samples_per_problem=3)
+    evaluator = GreedyAccuracy(backend="fast", batch_size=6, max_new_tokens=8, samples_per_problem=3, k=[1])
     judge = evaluator.numeric_judge()
     whole = evaluator.sampled_verdicts(model, tokenizer, rows, judge)
     share = evaluator.sampled_verdicts(model, tokenizer, rows.select([1, 3]), judge, positions=[1, 3])
