@@ -8,6 +8,7 @@ same cases (a test checks it), so the docs show what a user will see.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -196,6 +197,26 @@ def run_cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
+def documented(mistake: str) -> tuple[int, list[str]]:
+    """The exit status and the lines CONFIGURATION_GUIDE.md's table shows for ``mistake``: one per issue
+    (the table joins several issues of one config with " — and "), without the ``rlvr:`` prefix."""
+    table = (ROOT / "CONFIGURATION_GUIDE.md").read_text().split("## Mistakes and their messages", 1)[1]
+    (row,) = [line for line in table.splitlines() if line.startswith(f"| {mistake} |")]
+    cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", row)[1:-1]]
+    text = cells[3].replace("\\|", "|").replace("\\`", "`")
+    return int(cells[2]), text.split(" — and ")
+
+
+def assert_documented(result: subprocess.CompletedProcess, mistake: str) -> None:
+    """The exit status and every whole line are the ones the guide's table shows (a config issue is
+    printed as ``  - <issue>`` under ``rlvr: N config error(s):``, any other error as ``rlvr: <line>``)."""
+    status, lines = documented(mistake)
+    printed = (result.stdout + result.stderr).splitlines()
+    assert result.returncode == status, (mistake, result.stderr[-1500:])
+    missing = [line for line in lines if f"  - {line}" not in printed and f"rlvr: {line}" not in printed]
+    assert missing == [], (missing, result.stderr[-1500:])
+
+
 def assert_clear(result: subprocess.CompletedProcess, status: int, fragments: list[str]) -> None:
     output = result.stdout + result.stderr
     assert result.returncode == status, output[-1500:]
@@ -210,7 +231,9 @@ def assert_clear(result: subprocess.CompletedProcess, status: int, fragments: li
 def test_config_mistake(
     mistake: str, args: list[str], status: int, fragments: list[str], tmp_path: Path
 ) -> None:
-    assert_clear(run_cli(args, tmp_path), status, fragments)
+    result = run_cli(args, tmp_path)
+    assert_clear(result, status, fragments)
+    assert_documented(result, mistake)  # the whole lines, as the guide's table shows them
     assert not (tmp_path / "outputs").exists()  # a rejected config leaves nothing behind
 
 
@@ -295,3 +318,14 @@ def test_the_docs_list_every_mistake() -> None:
     names = [m[0] for m in CONFIG_MISTAKES] + RUNTIME_MISTAKES + ["occupied run dir"] + catalogued()
     assert len(names) >= 40
     assert [n for n in names if f"| {n} |" not in table] == []
+
+
+def test_the_table_shows_the_catalogues_whole_lines() -> None:
+    """The cases of tests/mistakes/ that print the same line anywhere (no run dir or module path in it)
+    are shown in the guide's table exactly as they are asserted there."""
+    from tests.mistakes.test_config import CONFIG_LINES
+    from tests.mistakes.test_modes import MODE_LINES
+
+    cases = [(name, 2, line) for name, _, line in CONFIG_LINES]
+    cases += [(name, 3, line.removeprefix("rlvr: ")) for name, _, line in MODE_LINES]
+    assert [(name, documented(name)) for name, *_ in cases] == [(n, (s, [line])) for n, s, line in cases]

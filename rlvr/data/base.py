@@ -106,8 +106,8 @@ def read_records(path_value: str, on_bad_row: str = "error") -> tuple[list[dict[
         from datasets import load_dataset
 
         return load_dataset(suffix[1:], data_files=str(path), split="train").to_list(), 0
-    raise ValueError(
-        f"{path}: unsupported data file type {suffix!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}"
+    raise DataError(
+        f"{path}: unsupported data file type {suffix!r}. Fix: use one of {', '.join(SUPPORTED_SUFFIXES)}"
     )
 
 

@@ -26,6 +26,7 @@ from typing import Any, Literal, Unpack
 from rlvr.answers import STRATEGIES
 from rlvr.data.base import DataSplits, UnparseableAnswer, canonical_number, require_fields, text_field
 from rlvr.data.source import RowSource, build_splits
+from rlvr.errors import DataError
 from rlvr.interfaces import Prompt
 
 
@@ -82,9 +83,10 @@ class GenericQAData:
             if examples is not None and not all(
                 isinstance(e, dict) and {"question", "answer"} <= e.keys() for e in examples
             ):
-                raise ValueError(
+                raise DataError(
                     f"data.few_shot_field={self.few_shot_field!r}: each row's value must be a list of "
-                    f"{{question, answer}} objects, got {str(examples)[:80]!r}"
+                    f"{{question, answer}} objects, got {str(examples)[:80]!r}. Fix: correct the rows, or "
+                    "set data.few_shot_field=null"
                 )
             extra = {
                 k: v for k, v in row.items() if k not in ("prompt", "answer", "question", self.few_shot_field)

@@ -16,11 +16,12 @@ import importlib.util
 import json
 from typing import Annotated, Any, Unpack
 
-from rlvr.config.errors import ConfigIssue
+from rlvr.config.errors import ConfigIssue, closest
 from rlvr.config.types import AtLeast
 from rlvr.data.base import DataSplits
 from rlvr.data.policy import RowPolicy
 from rlvr.data.source import build_splits
+from rlvr.errors import ConfigError
 from rlvr.interfaces import Prompt
 
 INSTALL_HINT = 'pip install reasoning-gym (or pip install -e ".[reasoning]")'
@@ -57,8 +58,13 @@ class ReasoningGymData:
         reasoning_gym = import_reasoning_gym()
         known = sorted(reasoning_gym.factory.DATASETS)
         if self.task not in known:
-            raise ValueError(
-                f"data.task={self.task!r} is not a reasoning-gym task; known tasks: {', '.join(known)}"
+            raise ConfigError(
+                f"data.task={self.task!r}: not a reasoning-gym task (known tasks: {', '.join(known)}). Fix: "
+                + (
+                    f"did you mean data.task={guess}?"
+                    if (guess := closest(self.task, known))
+                    else "use one of those"
+                )
             )
         items = list(
             reasoning_gym.create_dataset(

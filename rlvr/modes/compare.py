@@ -27,6 +27,7 @@ from omegaconf import DictConfig
 
 from rlvr.config.errors import ConfigIssue
 from rlvr.console import say, warn
+from rlvr.errors import DataError
 from rlvr.evaluation.paired import comparison_markdown, paired_difference, paper_line
 from rlvr.evaluation.stats import mcnemar_exact
 from rlvr.paths import missing_path_problem, resolve_path
@@ -80,7 +81,7 @@ def input_issues(cfg: DictConfig) -> list[ConfigIssue]:
 
 
 def read_table(path: Path) -> list[dict[str, Any]]:
-    """The records of an eval table; errors name ``file:line`` and what is wrong."""
+    """The records of an eval table; a line that is not one is a DataError naming ``file:line`` and the fix."""
     records = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -88,12 +89,14 @@ def read_table(path: Path) -> list[dict[str, Any]]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
-            raise ValueError(
-                f"{path}:{number}: not valid JSON ({err.msg}); one JSON object per line"
+            raise DataError(
+                f"{path}:{number}: not valid JSON ({err.msg} at column {err.colno}). Fix: one JSON object "
+                "per line, as in a run's eval_samples_*.jsonl"
             ) from err
         if not isinstance(record, dict) or "correct" not in record:
-            raise ValueError(
-                f"{path}:{number}: a record needs a `correct` field (an eval_samples_*.jsonl row)"
+            raise DataError(
+                f"{path}:{number}: a record needs a `correct` field. Fix: compare eval tables "
+                "(a run's eval_samples_*.jsonl rows)"
             )
         records.append(record)
     return records

@@ -17,6 +17,7 @@ from omegaconf import DictConfig, ListConfig
 
 from rlvr.config.errors import ConfigIssue
 from rlvr.console import say
+from rlvr.errors import ConfigError
 from rlvr.manifest import write_manifest
 from rlvr.observers.plots import draw_plots, read_records
 from rlvr.run_dir import RunDir
@@ -54,8 +55,8 @@ def input_issues(cfg: DictConfig) -> list[ConfigIssue]:
 def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
     """Draw the panels of every input run into ``<run_dir>/plots``; return the titles and files."""
     paths = plot_inputs(cfg.get("input"))
-    if not paths:
-        raise ValueError("mode=plot needs input=<run dir> or input=[<run dir>,<run dir>]")
+    if not paths:  # validation says so first (input_issues); a direct call gets the same rule
+        raise ConfigError("; ".join(str(issue) for issue in input_issues(cfg)))
     write_manifest(run_dir, run_dir.write_config(cfg))
     names = [p.name if p.is_dir() else p.parent.name for p in paths]
     labels = names if len(set(names)) == len(names) else [str(p) for p in paths]

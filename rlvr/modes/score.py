@@ -25,6 +25,7 @@ from rlvr.answers import extract_answer
 from rlvr.config.build import build
 from rlvr.config.errors import ConfigIssue
 from rlvr.console import say
+from rlvr.errors import ConfigError, DataError, DataFileMissing
 from rlvr.interfaces import RewardComponent
 from rlvr.manifest import write_manifest
 from rlvr.paths import missing_path_problem, resolve_path
@@ -53,11 +54,8 @@ def input_issues(cfg: DictConfig) -> list[ConfigIssue]:
 
 def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
     """Score ``cfg.input`` into ``cfg.output`` (default ``<run_dir>/scores.jsonl``); return a summary."""
-    if not cfg.get("input"):
-        raise ValueError(
-            "mode=score needs input=<file.jsonl>: a JSONL file of records with `completion` "
-            "and the gold column(s) the reward functions read (e.g. `answer`)"
-        )
+    if not cfg.get("input"):  # validation says so first (input_issues); a direct call gets the same rule
+        raise ConfigError("; ".join(str(issue) for issue in input_issues(cfg)))
     write_manifest(run_dir, run_dir.write_config(cfg))
     source = resolve_path(str(cfg.input))
     rewards: RewardComponent = build(cfg.reward)
@@ -86,9 +84,11 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
 
 
 def read_completions(path: Path, columns: list[str]) -> list[tuple[int, dict[str, Any]]]:
-    """``(line number, record)`` for each non-blank line; errors name ``file:line`` and what is wrong."""
+    """``(line number, record)`` for each non-blank line. A file that is not there, or a line that is not a
+    record the rewards can score, is a DataError naming ``file:line``, what is wrong and the fix (one
+    ``rlvr:`` line, exit 3, as for a bad line in a data file)."""
     if not path.is_file():
-        raise FileNotFoundError(f"input={path}: no such file; point input= at a JSONL file of records")
+        raise DataFileMissing(f"input={path}: no such file. Fix: point input= at a JSONL file of records")
     records = []
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
@@ -97,19 +97,20 @@ def read_completions(path: Path, columns: list[str]) -> list[tuple[int, dict[str
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as err:
-                raise ValueError(
-                    f"{path}:{number}: not valid JSON ({err.msg} at column {err.colno}); "
-                    "each line must be one JSON object"
+                raise DataError(
+                    f"{path}:{number}: not valid JSON ({err.msg} at column {err.colno}). Fix: make each line "
+                    "one JSON object"
                 ) from err
             if not isinstance(record, dict):
-                raise ValueError(
-                    f"{path}:{number}: a record must be a JSON object, got {type(record).__name__}"
+                raise DataError(
+                    f"{path}:{number}: a record must be a JSON object, got {type(record).__name__}. Fix: make "
+                    "each line one JSON object"
                 )
             missing = [c for c in ("completion", *columns) if c not in record]
             if missing:
-                raise ValueError(
-                    f"{path}:{number}: record has no {', '.join(map(repr, missing))} "
-                    f"(it has {sorted(record)}); the reward functions read {['completion', *columns]}"
+                raise DataError(
+                    f"{path}:{number}: record has no {', '.join(map(repr, missing))} (it has {sorted(record)}). "
+                    f"Fix: give every record the fields the reward functions read: {['completion', *columns]}"
                 )
             records.append((number, record))
     return records

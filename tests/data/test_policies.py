@@ -131,7 +131,7 @@ def test_generic_per_row_few_shot_examples(tmp_path: Path) -> None:
 
 def test_generic_bad_few_shot_value_is_named(tmp_path: Path) -> None:
     path = _write(tmp_path / "rows.jsonl", [json.dumps({"question": "q", "answer": "1", "shots": ["oops"]})])
-    with pytest.raises(ValueError, match=r"data.few_shot_field='shots': each row's value must be a list"):
+    with pytest.raises(DataError, match=r"data.few_shot_field='shots': each row's value must be a list"):
         GenericQAData(path=path, few_shot_field="shots").load(PROMPT)
 
 

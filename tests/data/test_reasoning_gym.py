@@ -10,6 +10,7 @@ import pytest
 
 from rlvr.config import ConfigValidationError, validate_config
 from rlvr.data.reasoning_gym import ReasoningGymData
+from rlvr.errors import ConfigError
 from rlvr.prompts import PromptTemplate
 from tests.conftest import compose_config
 
@@ -59,7 +60,9 @@ def test_an_answer_ending_its_sentence_scores_in_full() -> None:
 @needs_reasoning_gym
 def test_unknown_task_lists_known_tasks() -> None:
     with pytest.raises(
-        ValueError, match=r"data.task='countdwn' is not a reasoning-gym task; known tasks: .*countdown"
+        ConfigError,
+        match=r"data.task='countdwn': not a reasoning-gym task \(known tasks: .*countdown.*\)\. "
+        r"Fix: did you mean data.task=countdown\?",
     ):
         ReasoningGymData(task="countdwn", size=1).load(PROMPT)
 

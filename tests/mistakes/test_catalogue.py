@@ -7,6 +7,7 @@ from tests.mistakes.cli import ROOT
 from tests.mistakes.test_config import CONFIG_LINES, IMPORT_LINES, RUN_DIR_LINES
 from tests.mistakes.test_endings import ENDINGS
 from tests.mistakes.test_models import MODEL_LINES
+from tests.mistakes.test_modes import MODE_LINES
 from tests.mistakes.test_resume_disk import DISK_FULL_LINES, RESUME_LINES
 from tests.mistakes.test_runtime import DATA_LINES, RUNTIME_LINES
 
@@ -28,6 +29,7 @@ def catalogued() -> list[str]:
         *RESUME_LINES,
         *DISK_FULL_LINES,
         *MODEL_LINES,
+        *MODE_LINES,
         *RUN_DIR_LINES,
         *ENDINGS,
     ]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from rlvr.config import ConfigValidationError, validate_config
+from rlvr.errors import DataError
 from rlvr.modes import MODES
 from tests.conftest import compose_config
 
@@ -79,7 +80,7 @@ def test_a_table_without_verdicts_is_named(tmp_path: Path) -> None:
     a = _table(tmp_path / "a.jsonl", A)
     b = tmp_path / "b.jsonl"
     b.write_text('{"id": "q0"}\n')
-    with pytest.raises(ValueError, match=r"b\.jsonl:1: a record needs a `correct` field"):
+    with pytest.raises(DataError, match=r"b\.jsonl:1: a record needs a `correct` field\. Fix: "):
         _compare(a, b, tmp_path / "run")
 
 

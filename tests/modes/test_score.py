@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from omegaconf import DictConfig, OmegaConf
 
+from rlvr.errors import ConfigError, DataError, DataFileMissing
 from rlvr.modes.score import run as run_score
 from rlvr.run_dir import RunDir
 
@@ -108,14 +109,16 @@ def test_failing_reward_is_scored_with_its_fallback_and_counted(tmp_path: Path) 
     ],
 )
 def test_bad_input_names_file_and_line(tmp_path: Path, lines: list[str], message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    """A bad input line is a data error (one ``rlvr:`` line, exit 3), as a bad line of a data file is."""
+    with pytest.raises(DataError, match=message) as caught:
         run_score(_cfg(tmp_path, lines), RunDir(tmp_path))
+    assert caught.value.exit_code == 3 and "Fix: " in str(caught.value)
 
 
 def test_missing_input_says_what_to_pass(tmp_path: Path) -> None:
     cfg = OmegaConf.create({"mode": "score", "input": None, "output": None, "reward": REWARD})
-    with pytest.raises(ValueError, match=r"mode=score needs input=<file.jsonl>"):
+    with pytest.raises(ConfigError, match=r"input=None: mode=score needs .*Fix: add input=<file.jsonl>"):
         run_score(cfg, RunDir(tmp_path))
     cfg.input = str(tmp_path / "absent.jsonl")
-    with pytest.raises(FileNotFoundError, match="absent.jsonl: no such file"):
+    with pytest.raises(DataFileMissing, match="absent.jsonl: no such file"):
         run_score(cfg, RunDir(tmp_path))
