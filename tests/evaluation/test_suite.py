@@ -159,6 +159,7 @@ def test_every_suite_preset_composes_and_validates() -> None:
             "does not exist",
         ),
         ("++eval.suite.benchmarks.gsm8k.answer_parsr=hash", "benchmarks.gsm8k.answer_parsr", "unknown key"),
+        ("++eval.suite.benchmarks.gsm8k.name=x", "benchmarks.gsm8k.name", "a benchmark is named by its key"),
         (
             "eval.suite.benchmarks.gsm8k.answer_parser=latex",
             "benchmarks.gsm8k.answer_parser",
