@@ -187,8 +187,6 @@ def value_issues_of(
 ) -> list[ConfigIssue]:
     """What is wrong with ``value`` under ``hint``: its type or choice, a bound it breaks, or — for a typed
     settings node given as a mapping — every issue inside it (:meth:`Settings.node_issues`)."""
-    from rlvr.config.settings import settings_class
-
     nested = settings_class(hint)
     if nested is not None and isinstance(value, dict):
         return nested.node_issues(key, value)
@@ -289,8 +287,6 @@ def annotation_issues(prefix: str, target: Any, kwargs: dict[str, Any]) -> list[
 
 def _mapped_settings(hint: Any) -> Any:
     """The settings class ``X`` of ``dict[str, X]`` (``| None`` allowed), or None."""
-    from rlvr.config.settings import settings_class
-
     bare = _bare(hint)[0]
     for arm in _union_args(bare) or (bare,):
         if typing.get_origin(arm) in _MAPPINGS and len(typing.get_args(arm)) == 2:
@@ -300,6 +296,19 @@ def _mapped_settings(hint: Any) -> Any:
 
 def _unpacked_settings(hint: Any) -> Any:
     """The settings class ``X`` of ``**kwargs: Unpack[X]``, or None."""
-    from rlvr.config.settings import settings_class
-
     return settings_class(typing.get_args(hint)[0]) if typing.get_origin(hint) is typing.Unpack else None
+
+
+def settings_class(hint: Any) -> Any:
+    """The typed settings class ``hint`` names (``X``, ``X | None``, ``Annotated[X, ...]``), or None. A
+    settings class is a dataclass with ``node_issues`` (:class:`rlvr.config.settings.Settings`); it is
+    recognised by that shape so this module, which the settings module uses, does not import it."""
+    bare = _bare(hint)[0]
+    arms = [a for a in _union_args(bare) or (bare,) if a is not type(None)]
+    if len(arms) == 1 and isinstance(arms[0], type) and _is_settings(arms[0]):
+        return arms[0]
+    return None
+
+
+def _is_settings(cls: type) -> bool:
+    return dataclasses.is_dataclass(cls) and callable(getattr(cls, "node_issues", None))
