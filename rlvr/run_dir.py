@@ -63,8 +63,8 @@ FILES = {
     "summary.md": "the same summary as a table to read",
     "plots": "PNG charts of the run's metrics (reward, accuracy, length, entropy, KL, learning rate); "
     "mode=profile: difficulty.png",
-    "tensorboard": "with observer.backends=[tensorboard]: TensorBoard event files",
-    "wandb": "with observer.backends=[wandb]: the W&B run's local files (offline runs sync from here)",
+    "tensorboard": "with observer.sinks.tensorboard.enabled=true: TensorBoard event files",
+    "wandb": "with observer.sinks.wandb.enabled=true: the W&B run's local files (offline runs sync from here)",
     "wandb_run_id": "the W&B run id, so a resumed run continues the same W&B run",
 }
 #: What Hydra puts in a run dir before our code runs; a dir holding only these has no results yet.

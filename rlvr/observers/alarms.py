@@ -1,11 +1,12 @@
 """Health alarms: the signs that a GRPO run is not learning, spotted while it runs.
 
-    monitor = HealthMonitor(DEFAULT_ALARMS)
+    monitor = HealthMonitor(AlarmSettings(entropy_min=0.1))    # or a mapping, or None for the defaults
     for step, metrics in stream:
         for alarm in monitor.update(metrics, step):     # new alarms only; each fires once
             warn(alarm.message)
 
-Pure logic on metric dicts (no I/O), so each rule is tested on synthetic streams. The rules:
+Pure logic on metric dicts (no I/O), so each rule is tested on synthetic streams. The thresholds are
+``observer.alarms`` (:class:`AlarmSettings`, checked from its annotations at validation). The rules:
 
 * ``truncation``: ``completions/clipped_ratio`` above ``clipped_ratio`` for ``clipped_steps`` logging
   steps in a row — completions hit ``train.max_completion_length`` and lose their answers.
@@ -25,20 +26,42 @@ Pure logic on metric dicts (no I/O), so each rule is tested on synthetic streams
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Annotated, Any
 
-DEFAULT_ALARMS: dict[str, Any] = {
-    "enabled": True,
-    "clipped_ratio": 0.5,
-    "clipped_steps": 2,
-    "zero_std": 0.9,
-    "zero_std_steps": 5,
-    "entropy_min": 0.05,
-    "entropy_steps": 3,
-    "format_rise": 0.1,
-}
-#: (alarm name, metric, threshold key, run-length key, fires when above?) for the "n steps in a row" rules.
+from rlvr.config.settings import Settings
+from rlvr.config.types import AtLeast, AtMost
+
+#: A fraction of a batch (0..1).
+Fraction = Annotated[float, AtLeast(0), AtMost(1)]
+#: How many logging steps in a row a rule must hold before it fires.
+Steps = Annotated[int, AtLeast(1)]
+
+
+@dataclass(frozen=True)
+class AlarmSettings(Settings):
+    """``observer.alarms``: the thresholds of the health rules (the defaults are the YAML's)."""
+
+    #: Watch the run at all.
+    enabled: bool = True
+    #: Truncation: completions/clipped_ratio above this...
+    clipped_ratio: Fraction = 0.5
+    #: ...for this many logging steps in a row.
+    clipped_steps: Steps = 2
+    #: No learning signal: frac_reward_zero_std above this...
+    zero_std: Fraction = 0.9
+    #: ...for this many logging steps in a row.
+    zero_std_steps: Steps = 5
+    #: Entropy collapse: entropy below this...
+    entropy_min: Annotated[float, AtLeast(0)] = 0.05
+    #: ...for this many logging steps in a row.
+    entropy_steps: Steps = 3
+    #: Reward hacking: a format reward rose by more than this while eval accuracy fell.
+    format_rise: Annotated[float, AtLeast(0)] = 0.1
+
+
+#: (alarm name, metric, threshold field, run-length field, fires when above?) for the "n steps in a row" rules.
 _STREAK_RULES = (
     ("truncation", "completions/clipped_ratio", "clipped_ratio", "clipped_steps", True),
     ("no_signal", "frac_reward_zero_std", "zero_std", "zero_std_steps", True),
@@ -70,8 +93,8 @@ class Alarm:
 class HealthMonitor:
     """Feeds on metric dicts in order; returns each alarm the first time its rule fires (per metric)."""
 
-    def __init__(self, settings: dict[str, Any] | None = None):
-        self.settings = {**DEFAULT_ALARMS, **(settings or {})}
+    def __init__(self, settings: AlarmSettings | Mapping[str, Any] | None = None):
+        self.settings = AlarmSettings.of(settings)
         self.fired: list[Alarm] = []
         self._streaks: dict[str, int] = {}
         self._seen: set[str] = set()
@@ -82,7 +105,7 @@ class HealthMonitor:
 
     def update(self, metrics: dict[str, Any], step: int, kind: str = "train") -> list[Alarm]:
         """New alarms raised by this record (already-fired ones are not repeated)."""
-        if not self.settings["enabled"]:
+        if not self.settings.enabled:
             return []
         found = self._non_finite(metrics, step)
         if kind == "eval":
@@ -136,7 +159,7 @@ class HealthMonitor:
             value = metrics.get(key)
             if not _finite(value):
                 continue
-            limit, needed = self.settings[limit_key], self.settings[steps_key]
+            limit, needed = getattr(self.settings, limit_key), getattr(self.settings, steps_key)
             bad = value > limit if above else value < limit
             self._streaks[name] = self._streaks.get(name, 0) + 1 if bad else 0
             if self._streaks[name] >= needed:
@@ -163,7 +186,7 @@ class HealthMonitor:
         if previous is not None and accuracy < previous:
             for key, value in self._format.items():
                 rise = value - format_then.get(key, self._format_first[key])
-                if rise > self.settings["format_rise"]:
+                if rise > self.settings.format_rise:
                     text = (
                         f"{key} rose by {rise:.3g} while eval accuracy fell {previous:.3g} → {accuracy:.3g}"
                     )

@@ -1,8 +1,8 @@
 """What a run prints: one progress bar, one aligned line per logging step, warnings, a summary table.
 
-Levels (``observer.console``): ``quiet`` prints alarms and the final table only; ``normal`` adds the bar
-(steps, ETA, reward, accuracy once known) and one compact line per logging step; ``verbose`` prints
-every logged metric instead of the compact selection. The bar is ``tqdm`` on stderr; lines go through
+Levels (``observer.sinks.console.level``): ``quiet`` prints alarms and the final table only; ``normal``
+adds the bar (steps, ETA, reward, accuracy once known) and one compact line per logging step;
+``verbose`` prints every logged metric instead of the compact selection. The bar is ``tqdm`` on stderr; lines go through
 :mod:`rlvr.console` with the bar lifted out of the way, so they never interleave.
 """
 

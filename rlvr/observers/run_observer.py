@@ -15,18 +15,19 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from rlvr.config.errors import ConfigIssue, ConfigValidationError, unknown_key_issue
 from rlvr.config.overrides import MOVED_KEYS
 from rlvr.console import warn
-from rlvr.observers.alarms import DEFAULT_ALARMS, HealthMonitor
-from rlvr.observers.sink_nodes import DEFAULT_SINKS, build_sinks, sinks_issues
+from rlvr.observers.alarms import AlarmSettings, HealthMonitor
+from rlvr.observers.sink_nodes import build_sinks, sinks_issues
 from rlvr.observers.summary import build_summary, summary_markdown
 
 #: The observer's own keys; every output's settings live in its node under ``sinks``.
 KEYS = ("sinks", "alarms", "plots")
-__all__ = ["DEFAULT_ALARMS", "DEFAULT_SINKS", "RunObserver"]
+__all__ = ["RunObserver"]
 
 
 class RunObserver:
@@ -35,8 +36,8 @@ class RunObserver:
 
     def __init__(
         self,
-        sinks: dict[str, Any] | None = None,
-        alarms: dict[str, Any] | None = None,
+        sinks: Mapping[str, Any] | None = None,
+        alarms: AlarmSettings | None = None,
         plots: bool = True,
         **moved: Any,
     ):
@@ -123,15 +124,10 @@ class RunObserver:
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
-        """Every sink node checked like a component node; the alarm thresholds' names; keys from before
-        ``observer.sinks`` named with the key that replaced them."""
+        """Keys from before ``observer.sinks`` named with the key that replaced them; every sink node
+        checked like a component node. ``alarms`` is checked from its type (:class:`AlarmSettings`)."""
         issues = [_moved_issue(prefix, key, value) for key, value in kwargs.items() if key not in KEYS]
-        issues += sinks_issues(f"{prefix}.sinks", kwargs.get("sinks"))
-        alarms = kwargs.get("alarms") or {}
-        for key in sorted(set(alarms) - set(DEFAULT_ALARMS)):
-            fix = f"use one of {', '.join(DEFAULT_ALARMS)}"
-            issues.append(ConfigIssue(f"{prefix}.alarms.{key}", alarms[key], "unknown alarms setting", fix))
-        return issues
+        return issues + sinks_issues(f"{prefix}.sinks", kwargs.get("sinks"))
 
 
 def _moved_issue(prefix: str, key: str, value: Any) -> ConfigIssue:

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from rlvr.config.errors import ConfigIssue
+from rlvr.observers.sink_nodes import missing_package
 from rlvr.observers.sinks import prefixed
 from rlvr.run_dir import RunDir
 
@@ -61,18 +62,7 @@ class TensorBoardSink:
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
         """The event files need the ``tensorboard`` package."""
-        import importlib.util
-
-        if importlib.util.find_spec("tensorboard") is None:
-            return [
-                ConfigIssue(
-                    prefix,
-                    "tensorboard",
-                    "tensorboard is not installed",
-                    f"pip install tensorboard, or drop {prefix}",
-                )
-            ]
-        return []
+        return missing_package(prefix, "tensorboard")
 
 
 def _code(value: Any) -> str:

@@ -15,10 +15,12 @@ import netrc
 import os
 import uuid
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from rlvr.config.errors import ConfigIssue
+from rlvr.config.types import AtLeast
 from rlvr.console import warn
+from rlvr.observers.sink_nodes import missing_package
 from rlvr.observers.sinks import prefixed
 from rlvr.run_dir import RunDir
 
@@ -44,9 +46,9 @@ def effective_mode(mode: str) -> str:
         if not _warned_offline:
             _warned_offline.append(True)
             warn(
-                "observer.wandb.mode=online but no W&B API key (WANDB_API_KEY or `wandb login`): logging "
-                "offline instead; upload later with `wandb sync <run dir>/wandb/offline-run-*`, or set "
-                "observer.wandb.mode=offline to say so"
+                "observer.sinks.wandb.mode=online but no W&B API key (WANDB_API_KEY or `wandb login`): "
+                "logging offline instead; upload later with `wandb sync <run dir>/wandb/offline-run-*`, or "
+                "set observer.sinks.wandb.mode=offline to say so"
             )
         return "offline"
     return mode
@@ -67,7 +69,7 @@ class WandbSink:
         tags: list[str] | None = None,
         notes: str | None = None,
         mode: Literal["online", "offline", "disabled"] = "online",
-        completions_every: int = 0,
+        completions_every: Annotated[int, AtLeast(0, note="0 = never")] = 0,
     ):
         self.settings = {
             "project": project,
@@ -143,16 +145,12 @@ class WandbSink:
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
-        """wandb must be installed; ``online`` without credentials is said now (it logs offline)."""
-        import importlib.util
-
-        if importlib.util.find_spec("wandb") is None:
-            return [
-                ConfigIssue(prefix, "wandb", "wandb is not installed", f"pip install wandb, or drop {prefix}")
-            ]
-        if kwargs.get("mode", "online") in ("online", "offline", "disabled"):
-            effective_mode(kwargs.get("mode", "online"))  # no credentials: say so now, before any model loads
-        return []
+        """wandb must be installed; ``online`` without credentials is said now, before any model loads
+        (it logs offline). The options' types and choices are the constructor's annotations."""
+        issues = missing_package(prefix, "wandb")
+        if not issues:
+            effective_mode(kwargs.get("mode", "online"))
+        return issues
 
 
 def _flat(value: dict[str, Any], prefix: str = "") -> dict[str, Any]:

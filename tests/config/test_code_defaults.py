@@ -11,7 +11,8 @@ against its ``_target_``'s signature. Not checked, on purpose:
 
 A nested node typed as settings (``rollout: RolloutSettings | None = None``, :mod:`rlvr.config.settings`)
 is compared with its dataclass defaults, field by field; ``None`` equals an empty mapping or list (both
-mean "nothing set").
+mean "nothing set"). A mapping of component nodes whose code default is ``None`` (``observer.sinks``, which
+the code reads from the YAML) is compared node by node with each node's own ``_target_``.
 """
 
 from __future__ import annotations
@@ -71,25 +72,44 @@ def _same(yaml_value: Any, code_value: Any) -> bool:
     )
 
 
+def _target_nodes(value: Any) -> bool:
+    """A non-empty mapping of component nodes (name → node with a ``_target_``, or null)."""
+    nodes = [node for node in value.values() if node is not None] if isinstance(value, dict) else []
+    return bool(nodes) and all(isinstance(node, dict) and "_target_" in node for node in nodes)
+
+
+def _mismatches(
+    where: str, target_path: str, values: dict[str, Any], presets: dict[tuple[str, str], set[str]]
+) -> list[str]:
+    target = locate_target(target_path)
+    params = inspect.signature(target).parameters
+    found = []
+    for key, value in values.items():
+        param = params.get(key)
+        if param is None or param.default is param.empty or _interpolated(value):
+            continue
+        if value is None and param.default is None:
+            continue  # null in both: nothing set (`eval.suite: null`, `suite: Suite | None = None`)
+        if len(presets[target_path, key]) > 1:
+            continue  # a preset: the options of this target choose different values
+        code = _code_default(target, key, param.default)
+        if code is None and _target_nodes(value):
+            for name, node in value.items():
+                if node is not None:
+                    inner = {k: v for k, v in node.items() if k != "_target_"}
+                    found += _mismatches(f"{where}: {key}.{name}", node["_target_"], inner, presets)
+        elif not _same(value, code):
+            found.append(f"{where}: {key}: YAML {value!r} != {target_path} default {code!r}")
+    return found
+
+
 def test_code_defaults_equal_the_yaml() -> None:
     options = _options()
     values_by_key: dict[tuple[str, str], set[str]] = defaultdict(set)
     for _, target, values in options:
         for key, value in values.items():
             values_by_key[target, key].add(repr(value))
-    mismatches = []
-    for where, target_path, values in options:
-        target = locate_target(target_path)
-        params = inspect.signature(target).parameters
-        for key, value in values.items():
-            param = params.get(key)
-            if param is None or param.default is param.empty or _interpolated(value):
-                continue
-            if value is None and param.default is None:
-                continue  # null in both: nothing set (`eval.suite: null`, `suite: Suite | None = None`)
-            if len(values_by_key[target_path, key]) > 1:
-                continue  # a preset: the options of this target choose different values
-            code = _code_default(target, key, param.default)
-            if not _same(value, code):
-                mismatches.append(f"{where}: {key}: YAML {value!r} != {target_path} default {code!r}")
+    mismatches = [
+        m for where, target, values in options for m in _mismatches(where, target, values, values_by_key)
+    ]
     assert not mismatches, "code defaults drifted from the YAML:\n" + "\n".join(mismatches)

@@ -11,7 +11,7 @@ import pytest
 
 from rlvr.observers import RunObserver
 from rlvr.observers.alarms import HealthMonitor
-from rlvr.observers.sink_nodes import DEFAULT_SINKS
+from rlvr.observers.sink_nodes import default_sinks
 from rlvr.run_dir import RunDir
 
 HEALTHY = {
@@ -118,7 +118,7 @@ def test_observer_warns_and_lists_alarms_in_the_summary(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     observer = RunObserver(
-        sinks={**DEFAULT_SINKS, "console": {**DEFAULT_SINKS["console"], "level": "quiet"}}, plots=False
+        sinks={**default_sinks(), "console": {**default_sinks()["console"], "level": "quiet"}}, plots=False
     )
     observer.start(RunDir(tmp_path), {})
     observer.log_metrics({**HEALTHY, "grad_norm": float("nan")}, step=1)

@@ -166,6 +166,7 @@ def test_validation_says_online_without_a_key_goes_offline(
     issues = RunObserver.config_issues("observer", online)
     assert issues == []
     err = capsys.readouterr().err
-    assert "observer.wandb.mode=online but no W&B API key" in err and "observer.wandb.mode=offline" in err
+    assert "observer.sinks.wandb.mode=online but no W&B API key" in err
+    assert "set observer.sinks.wandb.mode=offline" in err
     RunObserver.config_issues("observer", online)
     assert capsys.readouterr().err == ""  # once per process

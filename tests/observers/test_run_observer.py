@@ -10,7 +10,7 @@ import pytest
 
 from rlvr.config import ConfigValidationError, validate_config
 from rlvr.observers import RunObserver
-from rlvr.observers.sink_nodes import DEFAULT_SINKS
+from rlvr.observers.sink_nodes import default_sinks
 from rlvr.run_dir import RunDir
 from tests.conftest import compose_config
 
@@ -66,7 +66,7 @@ def test_console_levels(
     tmp_path: Path, capsys: pytest.CaptureFixture, level: str | bool, step_lines: int, every_key: bool
 ) -> None:
     observer = RunObserver(
-        sinks={**DEFAULT_SINKS, "console": {**DEFAULT_SINKS["console"], "level": level}}, plots=False
+        sinks={**default_sinks(), "console": {**default_sinks()["console"], "level": level}}, plots=False
     )
     observer.start(RunDir(tmp_path), {})
     observer.log_metrics(STEP, step=1)
@@ -116,7 +116,8 @@ def test_latest_completions_become_table_rows() -> None:
 
 
 def test_bad_observer_settings_are_config_errors() -> None:
-    """Each sink node is checked like a component node: its target's signature, its types, its own rules."""
+    """Each sink node is checked like a component node: its target's signature, its types and bounds, its own
+    rules; the alarm thresholds are checked from AlarmSettings' fields."""
     with pytest.raises(ConfigValidationError) as info:
         validate_config(
             compose_config(
@@ -124,27 +125,34 @@ def test_bad_observer_settings_are_config_errors() -> None:
                     "observer.sinks.wandb.enabled=true",
                     "observer.sinks.wandb.mode=sometimes",
                     "observer.sinks.wandb.projct=x",
+                    "observer.sinks.wandb.completions_every=-1",
                     "observer.sinks.tensorboard.enabled=yes",
                     "+observer.sinks.mlflow._target_=rlvr.observers.sinks.RECORD_KEYS",
                     "observer.alarms.clipped_ratioo=0.3",
+                    "observer.alarms.zero_std=1.5",
+                    "observer.alarms.clipped_steps=0",
                     "observer.console=loud",  # the old spelling, rewritten to observer.sinks.console.level
                 ]
             )
         )
     assert [str(issue) for issue in info.value.issues] == [
+        "observer.alarms.clipped_ratioo=0.3: unknown key: not accepted by observer.alarms (AlarmSettings). "
+        "Fix: did you mean observer.alarms.clipped_ratio?",
+        "observer.alarms.clipped_steps=0: must be at least 1. Fix: e.g. observer.alarms.clipped_steps=2",
+        "observer.alarms.zero_std=1.5: must be at most 1. Fix: e.g. observer.alarms.zero_std=0.9",
         "observer.sinks.console.level='loud': expected one of: quiet, normal, verbose or a bool (true or false) "
         "(got str). Fix: use one of: quiet, normal, verbose",
         "observer.sinks.wandb.projct='x': unknown key: not accepted by rlvr.observers.wandb_sink.WandbSink. "
         "Fix: did you mean observer.sinks.wandb.project?",
         "observer.sinks.wandb.mode='sometimes': expected one of: online, offline, disabled (got str). "
         "Fix: use one of: online, offline, disabled",
-        "observer.sinks.tensorboard.enabled='yes': must be true or false. Fix: set "
-        "observer.sinks.tensorboard.enabled=true",
-        "observer.sinks.mlflow._target_='rlvr.observers.sinks.RECORD_KEYS': not a sink: it has no start, log, "
-        "table, alarm, finish, completions_every. Fix: give it start, log, table, alarm, finish and "
-        "completions_every (rlvr.interfaces.Sink)",
-        "observer.alarms.clipped_ratioo=0.3: unknown alarms setting. Fix: use one of enabled, clipped_ratio, "
-        "clipped_steps, zero_std, zero_std_steps, entropy_min, entropy_steps, format_rise",
+        "observer.sinks.wandb.completions_every=-1: must be at least 0 (0 = never). Fix: e.g. "
+        "observer.sinks.wandb.completions_every=0",
+        "observer.sinks.tensorboard.enabled='yes': expected a bool (true or false) (got str). Fix: use "
+        "observer.sinks.tensorboard.enabled=true or observer.sinks.tensorboard.enabled=false",
+        "observer.sinks.mlflow._target_='rlvr.observers.sinks.RECORD_KEYS': not a sink: it has no "
+        "completions_every, start, log, table, alarm, finish. Fix: give it completions_every, start, log, "
+        "table, alarm, finish (rlvr.interfaces.Sink)",
     ]
 
 
@@ -176,7 +184,7 @@ def test_sinks_can_be_switched_off_and_the_record_renamed(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
     observer = RunObserver(
-        sinks={"jsonl": {**DEFAULT_SINKS["jsonl"], "filename": "steps.jsonl"}, "console": None}, plots=False
+        sinks={"jsonl": {**default_sinks()["jsonl"], "filename": "steps.jsonl"}, "console": None}, plots=False
     )
     observer.start(RunDir(tmp_path), {})
     observer.log_metrics(STEP, step=1)
