@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from rlvr.config.errors import ConfigIssue, ConfigValidationError, unknown_key_issue
-from rlvr.config.overrides import MOVED_KEYS
+from rlvr.config.overrides import MOVED_KEYS, moved_overrides
 from rlvr.console import warn
 from rlvr.observers.alarms import AlarmSettings, HealthMonitor
 from rlvr.observers.sink_nodes import build_sinks, sinks_issues
@@ -131,22 +131,17 @@ class RunObserver:
 
 
 def _moved_issue(prefix: str, key: str, value: Any) -> ConfigIssue:
-    """A key that moved into ``observer.sinks``, with the spelling that replaces it; else an unknown key."""
-    new = MOVED_KEYS.get(f"observer.{key}")
-    if new is None:
+    """A key that moved into ``observer.sinks``, with the spelling that replaces it (the command line's own
+    rewrite, :func:`~rlvr.config.overrides.moved_overrides`); else an unknown key."""
+    old = f"observer.{key}"
+    if old not in MOVED_KEYS:
         return unknown_key_issue(prefix, key, value, KEYS, "rlvr.observers.RunObserver")
-    new = new.replace("observer", prefix, 1)
-    if key == "backends":
-        names = value if isinstance(value, list) else [value]
-        fix = (
-            "use " + " ".join(f"{prefix}.sinks.{name}.enabled=true" for name in names)
-            if names
-            else "remove it"
-        )
-    elif isinstance(value, dict):
-        fix = f"move these keys under {new}"
+    if isinstance(value, dict):
+        fix = f"move these keys under {MOVED_KEYS[old].replace('observer', prefix, 1)}"
     else:
-        fix = f"use {new}={value}"
+        spelled = "[" + ",".join(map(str, value)) + "]" if isinstance(value, list) else value
+        new = [arg.replace("observer", prefix, 1) for arg in moved_overrides(f"{old}={spelled}")]
+        fix = "use " + " ".join(new) if new else "remove it"
     return ConfigIssue(f"{prefix}.{key}", value, "moved into observer.sinks", fix)
 
 
