@@ -123,7 +123,12 @@ CONFIG_MISTAKES = [
         2,
         ["model.load_in_8bit", "choose one"],
     ),
-    ("unknown LoRA key", ["model.lora.rank=8"], 2, ["model.lora.rank=8", "unknown LoRA key", "r, alpha"]),
+    (
+        "unknown LoRA key",
+        ["model.lora.rank=8"],
+        2,
+        ["model.lora.rank=8", "unknown key: not accepted by model.lora (LoraSettings)"],
+    ),
     (
         "TRL's vLLM path with Unsloth",
         ["model_component=unsloth", "train.rollout.backend=vllm"],

@@ -67,8 +67,9 @@ class Settings:
         return cls().as_dict()
 
     def as_dict(self) -> dict[str, Any]:
-        """The values as plain data, the shape of the YAML node."""
-        return dataclasses.asdict(self)
+        """The values as plain data, the shape of the YAML node (a tuple, the frozen form of a list
+        default, as a list)."""
+        return dataclasses.asdict(self, dict_factory=_yaml_dict)
 
     @classmethod
     def node_issues(
@@ -114,6 +115,10 @@ def settings_class(hint: Any) -> type[Settings] | None:
     if len(arms) == 1 and isinstance(arms[0], type) and issubclass(arms[0], Settings):
         return arms[0]
     return None
+
+
+def _yaml_dict(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    return {key: list(value) if isinstance(value, tuple) else value for key, value in pairs}
 
 
 def _hashable(value: Any) -> bool:

