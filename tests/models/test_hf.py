@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 
 from rlvr.config.validate import component_issues
+from rlvr.errors import ModelError
+from rlvr.models.files import load_error
 from rlvr.models.hf import HFModel
 from rlvr.models.lora import LoraSettings
 
@@ -170,3 +172,44 @@ def test_config_issue_messages_name_the_fix() -> None:
         "model.lora.alpah=8: unknown key: not accepted by model.lora (LoraSettings). Fix: did you mean "
         "model.lora.alpha?"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "err", "gguf", "message"),
+    [
+        # A hub id that cannot be fetched: the loader's first line, and where to point instead.
+        (
+            "org/model",
+            OSError("We couldn't connect to the hub.\nmore"),
+            True,
+            "could not load model 'org/model': We couldn't connect to the hub. Offline? Set "
+            "model.model_name_or_path to a local directory or .gguf file.",
+        ),
+        # Unsloth reads no .gguf files, so its message offers none.
+        (
+            "org/model",
+            OSError("no connection"),
+            False,
+            "could not load model 'org/model': no connection. Offline? Set model.model_name_or_path to a "
+            "local directory.",
+        ),
+        # A local path is diagnosed from its files, whatever the loader raised.
+        (
+            "/no/such/dir",
+            ValueError("bad"),
+            False,
+            "could not load model '/no/such/dir': /no/such/dir does not exist. Fix: point "
+            "model.model_name_or_path at a directory with config.json, the tokenizer and the weights "
+            "(download it again if it was cut short)",
+        ),
+        # Out of memory, or a bug at a hub id, is not a model problem: the caller re-raises it as it is.
+        ("/no/such/dir", RuntimeError("CUDA out of memory"), True, None),
+        ("org/model", ValueError("a bug"), True, None),
+    ],
+)
+def test_load_error_is_one_message_for_both_loaders(
+    name: str, err: Exception, gguf: bool, message: str | None
+) -> None:
+    error = load_error(name, "model", err, weights=True, gguf=gguf)
+    assert (None if error is None else str(error)) == message
+    assert error is None or isinstance(error, ModelError)
