@@ -54,6 +54,12 @@ FILES = {
     "suite_summary.json": "mode=eval eval.suite=<name>: per benchmark its headline with CI, n, the other figures",
     "suite_summary.md": "the same as one table to paste",
     "suite_summary.png": "the benchmarks' headlines as bars with their 95 % CIs",
+    "suite_before": "mode=train with eval.suite=<name>: the suite on the policy at step 0, a whole suite result "
+    "(suite/, suite_summary.*) that mode=compare reads",
+    "suite_after": "mode=train with eval.suite=<name>: the suite on the final policy, a whole suite result",
+    "suite_compare.json": "mode=train with eval.suite=<name>: suite_after − suite_before per benchmark, as "
+    "mode=compare's compare_report.json",
+    "suite_compare.md": "the same as mode=compare's compare_summary.md: the table and the lines to paste",
     "merged_model": "with model.save_merged=true: the LoRA adapter merged into a full model, with the tokenizer",
     "checkpoints": "TRL checkpoints (train.save_steps)",
     "status.json": "running from the start, then how the job ended: ok, failed or interrupted (error, exit "

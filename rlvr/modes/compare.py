@@ -14,29 +14,34 @@ writes the same to ``compare_report.json``.
 ``a`` and ``b`` may instead be two ``mode=eval eval.suite=<name>`` results (their run dirs, or their
 ``suite_summary.json``): each benchmark in both is compared on its headline (accuracy, or mean@k) with a
 paired bootstrap CI of the difference and an exact test (:mod:`rlvr.evaluation.paired`), one line each to
-paste ("MATH-500 +4.2 pts [+1.9, +6.5], p = 0.0004"); also ``compare_summary.md``.
+paste ("MATH-500 +4.2 pts [+1.9, +6.5], p = 0.0004"); also ``compare_summary.md``. A training run with
+``eval.suite`` writes two such results (``suite_before/``, ``suite_after/``) and this comparison of them
+(:mod:`rlvr.evaluation.suite_compare`, shared with this mode).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from omegaconf import DictConfig
 
 from rlvr.config.errors import ConfigIssue
-from rlvr.console import say, warn
-from rlvr.errors import DataError
-from rlvr.evaluation.paired import comparison_markdown, paired_difference, paper_line
+from rlvr.console import say
 from rlvr.evaluation.stats import mcnemar_exact
+from rlvr.evaluation.suite_compare import (
+    SUITE_SUMMARY,
+    compare_suites,
+    match_rows,
+    read_table,
+    report_suite_comparison,
+    suite_summary,
+)
 from rlvr.paths import missing_path_problem, resolve_path
 from rlvr.run_dir import RunDir
 
 #: Flipped rows printed to the console (all of them go to the report).
 SHOWN = 10
-#: What a ``mode=eval eval.suite=<name>`` run writes about its benchmarks (rlvr.evaluation.suite_report).
-SUITE_SUMMARY = "suite_summary.json"
 
 
 def input_issues(cfg: DictConfig) -> list[ConfigIssue]:
@@ -80,43 +85,6 @@ def input_issues(cfg: DictConfig) -> list[ConfigIssue]:
     return issues
 
 
-def read_table(path: Path) -> list[dict[str, Any]]:
-    """The records of an eval table; a line that is not one is a DataError naming ``file:line`` and the fix."""
-    records = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise DataError(
-                f"{path}:{number}: not valid JSON ({err.msg} at column {err.colno}). Fix: one JSON object "
-                "per line, as in a run's eval_samples_*.jsonl"
-            ) from err
-        if not isinstance(record, dict) or "correct" not in record:
-            raise DataError(
-                f"{path}:{number}: a record needs a `correct` field. Fix: compare eval tables "
-                "(a run's eval_samples_*.jsonl rows)"
-            )
-        records.append(record)
-    return records
-
-
-def match_rows(
-    a: list[dict[str, Any]], b: list[dict[str, Any]]
-) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], str]:
-    """Pairs of rows about the same problem, and how they were matched (``id`` or ``line order``)."""
-    if a and b and all("id" in r for r in a) and all("id" in r for r in b):
-        by_id = {r["id"]: r for r in b}
-        pairs = [(r, by_id[r["id"]]) for r in a if r["id"] in by_id]
-        if len(pairs) < max(len(a), len(b)):
-            warn(f"compare: {len(a) - len(pairs)} rows of a and {len(b) - len(pairs)} of b have no partner")
-        return pairs, "id"
-    if len(a) != len(b):
-        warn(f"compare: a has {len(a)} rows and b {len(b)}; comparing the first {min(len(a), len(b))}")
-    return list(zip(a, b, strict=False)), "line order"
-
-
 def compare_tables(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> dict[str, Any]:
     """Accuracy of each table on the matched rows, the discordant counts, McNemar's p and the flips."""
     pairs, matched_by = match_rows(a, b)
@@ -146,45 +114,10 @@ def compare_tables(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> dict[str
     }
 
 
-def suite_summary(path: Path) -> Path | None:
-    """The ``suite_summary.json`` of a suite result given as its run dir or the file itself; else None."""
-    candidate = path / SUITE_SUMMARY if path.is_dir() else path
-    return candidate if candidate.name == SUITE_SUMMARY and candidate.is_file() else None
-
-
-def compare_suites(a: Path, b: Path, resamples: int = 1000, seed: int = 42) -> dict[str, Any]:
-    """Each benchmark of suite summary ``a`` that ``b`` also has: its headline under both, paired."""
-    summaries = [json.loads(path.read_text(encoding="utf-8")) for path in (a, b)]
-    theirs = {entry["name"]: entry for entry in summaries[1]["benchmarks"]}
-    result: dict[str, Any] = {"suite": summaries[0]["suite"], "a": str(a.parent), "b": str(b.parent)}
-    result |= {"a_model": summaries[0].get("model"), "b_model": summaries[1].get("model"), "benchmarks": []}
-    for entry in summaries[0]["benchmarks"]:
-        other = theirs.get(entry["name"])
-        if other is None:
-            warn(f"compare: benchmark {entry['name']} is only in a; left out")
-            continue
-        headline, samples = entry["headline"], entry["samples"]
-        if (other["headline"], other["samples"]) != (headline, samples):  # different k: greedy is shared
-            warn(f"compare: {entry['name']}: a reports {headline}, b {other['headline']}; comparing accuracy")
-            headline, samples = "accuracy", 0
-        pairs, matched_by = match_rows(
-            read_table(a.parent / entry["table"]), read_table(b.parent / other["table"])
-        )
-        paired = paired_difference(pairs, headline, samples, resamples, seed)
-        paired |= {"name": entry["name"], "title": entry["title"], "matched_by": matched_by}
-        paired["line"] = paper_line(entry["title"], paired)
-        result["benchmarks"].append(paired)
-    return result
-
-
 def run_suites(cfg: DictConfig, run_dir: RunDir, a: Path, b: Path) -> dict[str, Any]:
     """mode=compare on two suite results: print one line per benchmark; write the report and summary."""
     result = compare_suites(a, b, int(cfg.eval.bootstrap_samples), int(cfg.eval.seed))
-    say(f"compare: suite {result['suite']}, b − a ({result['b_model']} vs {result['a_model']})")
-    for entry in result["benchmarks"]:
-        say(f"compare: {entry['line']} ({entry['test']}, {entry['rows']} rows)")
-    run_dir.write_json("compare_report.json", result)
-    run_dir.write_text("compare_summary.md", comparison_markdown(result))
+    report_suite_comparison(result, run_dir)
     return result
 
 

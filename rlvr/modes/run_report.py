@@ -33,6 +33,7 @@ class RunReport:
     comparison: dict[str, Any] | None = None  # per metric: baseline → final, Δ and its CI
     periodic: dict[str, Any] | None = None  # the in-training points and the best step
     eval_time: dict[str, float] | None = None  # evaluation's seconds and share of the run's wall time
+    suite: dict[str, Any] | None = None  # eval.suite before/after training (or why not) and after − before
     final_model: str | None = None
     merged_model: str | None = None
 

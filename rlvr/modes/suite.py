@@ -37,10 +37,13 @@ def evaluate_suite(
     run_dir: RunDir,
     policy: tuple[Any, Any, str],
     observer: Observer,
+    step: int = 0,
+    tag: str = "suite",
 ) -> dict[str, Any]:
     """Evaluate the loaded ``policy`` (model, tokenizer, what was loaded) on ``cfg.eval.suite``; write the
-    tables and the summary; return the summary. Format compliance is the judge set's ``@format_reward``
-    reward, else the benchmark prompt's answer format."""
+    tables and the summary into ``run_dir``; return the summary. Format compliance is the judge set's
+    ``@format_reward`` reward, else the benchmark prompt's answer format. Figures are logged at ``step``
+    as ``eval/suite/<name>/*`` under the tag ``<tag>/<name>``."""
     model, tokenizer, loaded = policy
     started = time.perf_counter()
     if run_dir.writer:
@@ -64,7 +67,7 @@ def evaluate_suite(
         if benchmark.harness_gsm8k:
             settings = evaluator_settings(eval_node)
             result.update(add_harness_scores(result["samples"], *settings))
-        entry = record_benchmark(benchmark, result, data.info, run_dir, observer)
+        entry = record_benchmark(benchmark, result, data.info, run_dir, observer, step, tag)
         summary["benchmarks"].append(entry)
         say(
             f"suite {suite.name}: {benchmark.label} {entry['headline']} {percent(entry['value'], entry['ci'])} %"
@@ -83,9 +86,15 @@ def evaluator_settings(eval_node: dict[str, Any]) -> tuple[int, int]:
 
 
 def record_benchmark(
-    benchmark: Benchmark, result: dict[str, Any], info: dict[str, Any], run_dir: RunDir, observer: Observer
+    benchmark: Benchmark,
+    result: dict[str, Any],
+    info: dict[str, Any],
+    run_dir: RunDir,
+    observer: Observer,
+    step: int = 0,
+    tag: str = "suite",
 ) -> dict[str, Any]:
-    """Write the benchmark's rows and table, log its figures (tag ``suite/<name>``); its summary entry."""
+    """Write the benchmark's rows and table, log its figures (tag ``<tag>/<name>``); its summary entry."""
     run_dir.write_jsonl(f"suite/{benchmark.name}.jsonl", result["samples"])
     source = str(info.get("source"))
     if info.get("train_split"):
@@ -95,7 +104,7 @@ def record_benchmark(
     # Under eval/suite/<name>/: the run summary's accuracy line stays for before → after evaluations.
     shown = ("total", *metrics_of(result), *[f"{k}_ci" for k in metrics_of(result)])
     figures = {f"eval/suite/{benchmark.name}/{k}": result[k] for k in shown}
-    observer.log_metrics({"tag": f"suite/{benchmark.name}", **figures}, step=0, kind="eval")
+    observer.log_metrics({"tag": f"{tag}/{benchmark.name}", **figures}, step=step, kind="eval")
     return entry
 
 

@@ -3,10 +3,10 @@
     python run_pipeline.py experiment=smoke
 
 Build prompt, data, model, reward, evaluation and observer components from their nodes → build
-``trl.GRPOTrainer`` (with the in-training eval callback) → evaluate before training → train → evaluate
-after → baseline → final with CIs, best step, eval's share of wall time → save the final model (the
-LoRA adapter when LoRA is on) → write the eval report → close the observer. Every file goes through
-:class:`rlvr.run_dir.RunDir`.
+``trl.GRPOTrainer`` (with the in-training eval callback) → evaluate before training (and ``eval.suite``)
+→ train → evaluate after (and ``eval.suite``, paired with its baseline) → baseline → final with CIs,
+best step, eval's share of wall time → save the final model (the LoRA adapter when LoRA is on) → write
+the eval report → close the observer. Every file goes through :class:`rlvr.run_dir.RunDir`.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from rlvr.interfaces import (
 from rlvr.manifest import write_manifest
 from rlvr.models.checks import chat_template_problem
 from rlvr.modes.run_report import REPORT_FILE, RunReport, train_entry
+from rlvr.modes.train_suite import resumes, suite_after_training, suite_before_training, suite_interrupted
 from rlvr.modes.write_errors import checkpoint_write_error, save_error
 from rlvr.observers.callback import observer_callback, quiet_trainer
 from rlvr.observers.silent import for_rank
@@ -132,7 +133,7 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
     try:  # each step returns its part of the report; the finally below sees the report so far
         trainer, periodic = build_trainer(parts, run_dir)
         before = _evaluate(parts, trainer, "before", run_dir, periodic)
-        report = replace(report, before=before and before.summary)
+        report = replace(report, before=before and before.summary, suite=_suite(cfg, parts, trainer, run_dir))
         set_phase("training")
         trained = train(parts, trainer, run_dir)
         if trained.already_finished:  # resumed a run that had already reached max_steps
@@ -141,9 +142,11 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
         if cfg.get("debug"):
             debug(f"step {trained.global_step}, trainable weights sha256 {weights_digest(trainer.model)}")
         if trained.interrupted:
+            report = replace(report, suite=suite_interrupted(report.suite, trained))
             stop_after_signal(trained, run_dir, report)
         after = _evaluate(parts, trainer, "after", run_dir, periodic)
         report = replace(report, after=after and after.summary)
+        report = replace(report, suite=_suite(cfg, parts, trainer, run_dir, report.suite))
         summary = summarize_training(parts.evaluator, before, after, periodic, run_dir.started)
         report = replace(report, comparison=summary.comparison, periodic=summary.periodic)
         report = replace(report, eval_time=summary.eval_time)
@@ -288,6 +291,20 @@ def _evaluate(parts: Components, trainer: Any, tag: str, run_dir: RunDir, period
     )
     adopt_point(periodic, evaluation)
     return evaluation
+
+
+def _suite(
+    cfg: DictConfig, parts: Components, trainer: Any, run_dir: RunDir, so_far: dict[str, Any] | None = None
+) -> dict[str, Any] | None:
+    """``eval.suite`` on the policy before training (``so_far`` None) or after it, as the report's ``suite``
+    entry (:mod:`rlvr.modes.train_suite`); None without a suite."""
+    if not cfg.eval.get("suite"):
+        return None
+    policy, step = (trainer.model, parts.policy.tokenizer), trainer.state.global_step
+    set_phase(f"the benchmark suite {'after' if so_far else 'before'} training")
+    if so_far is None:
+        return suite_before_training(cfg, run_dir, policy, parts.observer, resumes(cfg, run_dir))
+    return suite_after_training(cfg, run_dir, policy, parts.observer, step, so_far)
 
 
 def _warnings_without_eval_rows(parts: Components) -> list[str] | None:
