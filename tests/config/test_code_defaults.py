@@ -7,7 +7,8 @@ against its ``_target_``'s signature. Not checked, on purpose:
 * ``${...}`` interpolations (the value comes from elsewhere in the config);
 * keys that the options sharing one target set differently: those are presets (``prompts=boxed`` vs
   ``prompts=think_answer``), not defaults;
-* keys hidden behind ``**kwargs`` (the data sources' shared keys), which have no signature default.
+* keys behind ``**kwargs`` (a data task's source keys, ``**source: Unpack[RowSource]``): each task's YAML
+  sets them for its own dataset, so ``RowSource``'s defaults are not that task's.
 
 A nested node typed as settings (``rollout: RolloutSettings | None = None``, :mod:`rlvr.config.settings`)
 is compared with its dataclass defaults, field by field; ``None`` equals an empty mapping or list (both
@@ -18,7 +19,6 @@ the code reads from the YAML) is compared node by node with each node's own ``_t
 from __future__ import annotations
 
 import inspect
-import sys
 from collections import defaultdict
 from typing import Any
 
@@ -57,8 +57,6 @@ def _code_default(target: Any, name: str, default: Any) -> Any:
     settings = settings_class(parameter_hints(target).get(name))
     if settings is not None and default is None:  # `rollout: RolloutSettings | None = None`: its fields
         return settings.defaults()
-    if default is None:  # `lora: dict | None = None` merged with DEFAULT_LORA
-        default = getattr(sys.modules[target.__module__], f"DEFAULT_{name.upper()}", None)
     return list(default) if isinstance(default, tuple) else default
 
 
