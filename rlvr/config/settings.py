@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Self
 
 from rlvr.config.errors import ConfigIssue, unknown_key_issue
+from rlvr.config.types import settings_class, value_issues_of
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,8 +80,6 @@ class Settings:
         do not fit their field, then the cross-field :meth:`rules` when the values are well typed.
         ``beside`` names keys of the same node taken elsewhere (a constructor's own parameters beside
         ``**source: Unpack[...]``): they are suggested for a typo, and ``what`` names that taker."""
-        from rlvr.config.types import value_issues_of
-
         if node is None:
             return []
         if not isinstance(node, Mapping):
@@ -103,18 +102,6 @@ class Settings:
     def rules(self, prefix: str) -> list[ConfigIssue]:
         """Cross-field rules (and facts of this machine) a type cannot say; none by default."""
         return []
-
-
-def settings_class(hint: Any) -> type[Settings] | None:
-    """The :class:`Settings` subclass ``hint`` names (``X``, ``X | None``, ``Annotated[X, ...]``), or None."""
-    if typing.get_origin(hint) is typing.Annotated:
-        hint = typing.get_args(hint)[0]
-    if isinstance(hint, type) and issubclass(hint, Settings):
-        return hint
-    arms = [a for a in typing.get_args(hint) if a is not type(None)]
-    if len(arms) == 1 and isinstance(arms[0], type) and issubclass(arms[0], Settings):
-        return arms[0]
-    return None
 
 
 def _yaml_dict(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
