@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from rlvr.data.difficulty import PASS_RATE_COLUMN, read_difficulty, row_id
-from rlvr.data.policy import RowPolicy
 from rlvr.data.generic import GenericQAData
 from rlvr.data.gsm8k import GSM8KData
+from rlvr.data.policy import RowPolicy
 from rlvr.errors import DataError
 from rlvr.prompts import PromptTemplate
 
