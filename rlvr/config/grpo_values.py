@@ -25,6 +25,11 @@ RANGES: dict[str, tuple[Callable[[Any], bool], str, str]] = {
         "silently train 3 epochs instead)",
         "set {key} to a positive number of steps, e.g. {key}=500",
     ),
+    "num_generations": (
+        lambda v: v is not None and v >= 2,
+        "GRPO compares completions within a group, so it needs at least 2",
+        "set {key}=2 or more (8 is common)",
+    ),
     "per_device_train_batch_size": (lambda v: v >= 1, "must be at least 1", "e.g. {key}=8"),
     "gradient_accumulation_steps": (lambda v: v >= 1, "must be at least 1", "e.g. {key}=1"),
     "max_completion_length": (lambda v: v >= 1, "completions need at least 1 token", "e.g. {key}=512"),
@@ -59,7 +64,7 @@ def train_value_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]
             continue
         key = f"{prefix}.{name}"
         issue = type_issue(key, value, spec.hint, None if spec.default is NO_DEFAULT else spec.default)
-        if issue is None and value is not None and name in RANGES:
+        if issue is None and (value is not None or name == "num_generations") and name in RANGES:
             holds, rule, fix = RANGES[name]
             if not holds(value):
                 issue = ConfigIssue(key, value, rule, fix.format(key=key))

@@ -42,6 +42,19 @@ _BATCH_FIELDS = (
 )
 
 
+#: GRPOConfig fields rlvr refuses in ``train``: (why, what to do instead).
+REFUSED = {
+    "hub_token": (  # transformers pickles its arguments into every checkpoint and model dir
+        "a token in the config would be written into checkpoints and final_model/training_args.bin",
+        "remove it and set the HF_TOKEN environment variable instead",
+    ),
+    "reward_weights": (
+        "reward weights come from the reward component",
+        "set reward.reward_functions[i].weight (or reward.weights) instead",
+    ),
+}
+
+
 class GRPOTrainingLoop:
     """Holds GRPOConfig arguments; builds a ``trl.GRPOTrainer`` once the other components exist."""
 
@@ -174,38 +187,15 @@ class GRPOTrainingLoop:
             for key, value in kwargs.items()
             if key not in fields
         ]
-        if kwargs.get("hub_token"):  # transformers pickles its arguments into every checkpoint and model dir
-            issues.append(
-                ConfigIssue(
-                    f"{prefix}.hub_token",
-                    "***",
-                    "a token in the config would be written into checkpoints and final_model/training_args.bin",
-                    "remove it and set the HF_TOKEN environment variable instead",
-                )
-            )
-        if kwargs.get("reward_weights") is not None:
-            issues.append(
-                ConfigIssue(
-                    f"{prefix}.reward_weights",
-                    kwargs["reward_weights"],
-                    "reward weights come from the reward component",
-                    "set reward.reward_functions[i].weight (or reward.weights) instead",
-                )
-            )
-        issues += train_value_issues(prefix, {k: v for k, v in kwargs.items() if k != "reward_weights"})
+        issues += [
+            ConfigIssue(f"{prefix}.{key}", "***" if key == "hub_token" else kwargs[key], rule, fix)
+            for key, (rule, fix) in REFUSED.items()
+            if kwargs.get(key) not in (None, "")
+        ]
+        issues += train_value_issues(prefix, {k: v for k, v in kwargs.items() if k not in REFUSED})
         if {f"{prefix}.{name}" for name in _BATCH_FIELDS} & {issue.key for issue in issues}:
             return issues  # the arithmetic below needs well-typed values
         value = {**grpo_config_defaults(), **kwargs}
-        if not isinstance(value["num_generations"], int) or value["num_generations"] < 2:
-            issues.append(
-                ConfigIssue(
-                    f"{prefix}.num_generations",
-                    value["num_generations"],
-                    "GRPO compares completions within a group, so it needs at least 2",
-                    f"set {prefix}.num_generations=2 or more (8 is common)",
-                )
-            )
-            return issues
         steps = value.get("steps_per_generation") or value["gradient_accumulation_steps"]
         batch = value.get("generation_batch_size") or value["per_device_train_batch_size"] * steps
         if batch % value["num_generations"]:
