@@ -199,17 +199,7 @@ def _node_issues(cfg: DictConfig, name: str) -> list[ConfigIssue]:
                 "fix the ${...} reference or set the value directly",
             )
         ]
-    target_path = kwargs.pop("_target_", None)
-    if not target_path:
-        return [
-            ConfigIssue(
-                f"{name}._target_",
-                None,
-                "every component node needs a _target_",
-                f"set {name}._target_ to the class that builds the {name} component",
-            )
-        ]
-    return component_issues(name, {"_target_": target_path, **kwargs})
+    return component_issues(name, kwargs)
 
 
 def component_issues(prefix: str, node: dict[str, Any]) -> list[ConfigIssue]:
@@ -219,11 +209,11 @@ def component_issues(prefix: str, node: dict[str, Any]) -> list[ConfigIssue]:
     kwargs = dict(node)
     target_path = kwargs.pop("_target_", None)
     if not target_path:
-        return [
-            ConfigIssue(
-                f"{prefix}._target_", None, "a component node needs a _target_", f"set {prefix}._target_"
-            )
-        ]
+        rule, fix = (
+            "every component node needs a _target_",
+            f"set {prefix}._target_ to the class that builds it",
+        )
+        return [ConfigIssue(f"{prefix}._target_", None, rule, fix)]
     target, issue = target_or_issue(f"{prefix}._target_", target_path)
     if issue:
         return [issue]
