@@ -173,7 +173,7 @@ CONFIG_MISTAKES = [
         "negative reward timeout",
         ["reward.timeout=-1"],
         2,
-        ["reward.timeout=-1", "positive number of seconds"],
+        ["reward.timeout=-1", "must be greater than 0 (seconds; null: no limit)"],
     ),
     (
         "template without question",

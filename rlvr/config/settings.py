@@ -17,6 +17,7 @@ the only checks written by hand. The defaults live in the YAML and in the fields
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import typing
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Self
@@ -86,11 +87,22 @@ class Settings:
             return [ConfigIssue(prefix, node, "must be a mapping", f"e.g. {prefix}.<key>=<value>")]
         node = cls.normalized(dict(node))
         hints = cls.field_hints()
-        defaults = {f.name: f.default for f in dataclasses.fields(cls)}
+        empty = inspect.Parameter.empty  # a required field has no default to suggest
+        defaults = {
+            f.name: empty if f.default is dataclasses.MISSING else f.default for f in dataclasses.fields(cls)
+        }
+        what = what or f"{prefix} ({cls.__name__})"
         issues = [
-            unknown_key_issue(prefix, key, value, [*hints, *beside], what or f"{prefix} ({cls.__name__})")
+            unknown_key_issue(prefix, key, value, [*hints, *beside], what)
             for key, value in node.items()
             if key not in hints
+        ]
+        issues += [  # a field without a default (`_target_: str`) must be set
+            ConfigIssue(
+                f"{prefix}.{key}", None, f"required by {what} but not set", f"set {prefix}.{key}=<value>"
+            )
+            for key in cls.required()
+            if key not in node
         ]
         for key, value in node.items():
             if key in hints:
@@ -98,6 +110,14 @@ class Settings:
         if issues:
             return issues  # the rules assume well-typed values
         return cls.of(node).rules(prefix)
+
+    @classmethod
+    def required(cls) -> list[str]:
+        """The fields without a default, which every node must set."""
+        missing = dataclasses.MISSING
+        return [
+            f.name for f in dataclasses.fields(cls) if f.default is missing and f.default_factory is missing
+        ]
 
     def rules(self, prefix: str) -> list[ConfigIssue]:
         """Cross-field rules (and facts of this machine) a type cannot say; none by default."""

@@ -2,7 +2,8 @@
 
 Bounds ride on the annotation (``Annotated[int, AtLeast(1)]``), and a parameter or field annotated with a
 typed settings node (:class:`rlvr.config.settings.Settings`) is checked key by key inside it — so is
-each entry of a ``dict[str, X]`` of them, and the keys a ``**source: Unpack[X]`` parameter collects.
+each entry of a ``dict[str, X]`` and each item of a ``list[X]`` of them (``key[0].field``), and the keys
+a ``**source: Unpack[X]`` parameter collects.
 
 Values come from YAML or the command line, so they are plain ``int``, ``float``, ``bool``, ``str``,
 ``None``, lists and dicts; the annotations are the components' own (``typing.get_type_hints``) or
@@ -195,6 +196,13 @@ def value_issues_of(
         return [
             issue for name, item in value.items() for issue in value_issues_of(f"{key}.{name}", item, entry)
         ]
+    item_class = _listed_settings(hint)
+    if item_class is not None and isinstance(value, list):  # `entries: list[Entry]`: each item is a node
+        return [
+            issue
+            for n, item in enumerate(value)
+            for issue in value_issues_of(f"{key}[{n}]", item, item_class)
+        ]
     value = next((m.new for m in _bare(hint)[1] if isinstance(m, Renamed) and _same(value, m.old)), value)
     if issue := type_issue(key, value, hint, default):
         return [issue]
@@ -291,6 +299,15 @@ def _mapped_settings(hint: Any) -> Any:
     for arm in _union_args(bare) or (bare,):
         if typing.get_origin(arm) in _MAPPINGS and len(typing.get_args(arm)) == 2:
             return settings_class(typing.get_args(arm)[1])
+    return None
+
+
+def _listed_settings(hint: Any) -> Any:
+    """The settings class ``X`` of ``list[X]`` or ``Sequence[X]`` (``| None`` allowed), or None."""
+    bare = _bare(hint)[0]
+    for arm in _union_args(bare) or (bare,):
+        if typing.get_origin(arm) in _SEQUENCES and len(typing.get_args(arm)) == 1:
+            return settings_class(typing.get_args(arm)[0])
     return None
 
 

@@ -37,13 +37,15 @@ import queue
 import threading
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal, get_args
 
 from rlvr.errors import TrainingError
 
 logger = logging.getLogger("rlvr.rewards")
 
-ON_ERROR = ("zero", "none", "raise")
+#: What a failing scorer gives the sample: 0.0, no score (None), or the error itself (the run stops).
+OnError = Literal["zero", "none", "raise"]
+ON_ERROR = get_args(OnError)
 #: Inputs a scorer may name that come from the trainer, not from the dataset or params.
 RUNTIME_INPUTS = ("prompt", "completion_ids")
 #: Keyword arguments TRL passes that are not dataset columns (left out of "the batch has ..." messages).
@@ -210,7 +212,7 @@ class SafeReward:
         scorer: Callable[..., Any],
         params: dict[str, Any],
         name: str,
-        on_error: str = "zero",
+        on_error: OnError = "zero",
         timeout: float | None = None,
         tasks: Sequence[str] | None = None,
     ):

@@ -6,23 +6,62 @@ its safety settings (default: the set's), ``tasks`` the tasks whose rows it scor
 run, :mod:`rlvr.data.mixture`; default: every row). With ``tasks``, the evaluation judge is routed too:
 each row is judged by the correctness reward of its own task. The :class:`RewardSet` wraps each into a
 :class:`~rlvr.rewards.adapter.SafeReward` (TRL's signature) and carries the weights, which the trainer
-passes on as ``GRPOConfig.reward_weights``. Validation (:meth:`RewardSet.config_issues`) checks params
-against each scorer's signature, its annotations (types, ``Literal`` choices, bounds) and its optional
-``param_issues`` rules.
+passes on as ``GRPOConfig.reward_weights``. An entry is a typed node (:class:`RewardEntry`): validation
+checks its keys and values from the fields, then its :meth:`RewardEntry.rules` import the scorer and check
+``params`` against its signature, its annotations (types, ``Literal`` choices, bounds) and its optional
+``param_issues`` rules; :meth:`RewardSet.config_issues` keeps the rules across entries.
 """
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from rlvr.config.build import locate_target, target_or_issue
 from rlvr.config.errors import ConfigIssue, closest
-from rlvr.config.types import matches, parameter_hints, value_issues_of
+from rlvr.config.settings import Settings
+from rlvr.config.types import AtLeast, matches, parameter_hints, value_issues_of
 from rlvr.interfaces import Judge
-from rlvr.rewards.adapter import ON_ERROR, RUNTIME_INPUTS, SafeReward, is_batched
+from rlvr.rewards.adapter import RUNTIME_INPUTS, OnError, SafeReward, is_batched
 from rlvr.rewards.judge import correctness_judge, format_check
+
+#: Seconds one scorer call may take; null: no limit.
+Timeout = Annotated[float, AtLeast(0, strict=True, note="seconds; null: no limit")] | None
+
+
+@dataclass(frozen=True)
+class RewardEntry(Settings):
+    """One item of ``reward.reward_functions``."""
+
+    #: The scorer's dotted path (:mod:`rlvr.rewards.adapter` for the convention). Typed ``Any`` on purpose:
+    #: the import in :meth:`rules` judges it as every ``_target_`` is judged ("must be a dotted import
+    #: path" for a number, where a type check would advise quoting it).
+    _target_: Any
+    #: Its share of the total reward (``reward.weights`` replaces it when set).
+    weight: float = 1.0
+    #: The scorer's keyword arguments.
+    params: dict[str, Any] | None = None
+    #: The metric name; null: the function's name.
+    name: str | None = None
+    #: What a failure gives the sample; null: the set's ``on_error``.
+    on_error: OnError | None = None
+    #: Seconds one call may take; null: the set's ``timeout``.
+    timeout: Timeout = None
+    #: The tasks whose rows it scores; null: every row.
+    tasks: list[str] | None = None
+
+    def rules(self, prefix: str) -> list[ConfigIssue]:
+        """``tasks`` names some task; the scorer imports and ``params`` fit it."""
+        issues = []
+        if self.tasks is not None and not (self.tasks and all(self.tasks)):
+            rule = "tasks must be a non-empty list of task names"
+            issues.append(ConfigIssue(f"{prefix}.tasks", self.tasks, rule, "e.g. tasks: [finqa]"))
+        scorer, issue = target_or_issue(f"{prefix}._target_", self._target_)
+        if issue:
+            return issues + [issue]
+        return issues + _param_issues(prefix, self._target_, scorer, dict(self.params or {}))
 
 
 class RewardSet:
@@ -33,27 +72,25 @@ class RewardSet:
 
     def __init__(
         self,
-        reward_functions: Sequence[dict[str, Any]],
+        reward_functions: Sequence[RewardEntry],
         weights: Sequence[float] | None = None,
-        on_error: str = "zero",
-        timeout: float | None = 10.0,
+        on_error: OnError = "zero",
+        timeout: Timeout = 10.0,
     ):
-        entries = [dict(e) for e in reward_functions]
-        scorers = [locate_target(e["_target_"]) for e in entries]
-        self.names = [e.get("name") or s.__name__ for e, s in zip(entries, scorers, strict=True)]
+        entries = [RewardEntry.of(e) for e in reward_functions]
+        scorers = [locate_target(e._target_) for e in entries]
+        self.names = [e.name or s.__name__ for e, s in zip(entries, scorers, strict=True)]
         self.weights = (
-            [float(w) for w in weights]
-            if weights is not None
-            else [float(e.get("weight", 1.0)) for e in entries]
+            [float(w) for w in weights] if weights is not None else [float(e.weight) for e in entries]
         )
         self.functions = [
             SafeReward(
                 s,
-                dict(e.get("params") or {}),
+                dict(e.params or {}),
                 n,
-                e.get("on_error") or on_error,
-                e["timeout"] if e.get("timeout") is not None else timeout,
-                e.get("tasks"),
+                e.on_error or on_error,
+                timeout if e.timeout is None else e.timeout,
+                e.tasks,
             )
             for s, e, n in zip(scorers, entries, self.names, strict=True)
         ]
@@ -92,6 +129,7 @@ class RewardSet:
 
     @staticmethod
     def config_issues(prefix: str, kwargs: dict[str, Any]) -> list[ConfigIssue]:
+        """The rules across entries; each entry is checked as a :class:`RewardEntry` from its fields."""
         entries = kwargs.get("reward_functions")
         if not isinstance(entries, list) or not entries:
             return [
@@ -102,10 +140,7 @@ class RewardSet:
                     "add at least one {_target_, weight, params} entry",
                 )
             ]
-        issues = [
-            i for n, e in enumerate(entries) for i in _entry_issues(f"{prefix}.reward_functions[{n}]", e)
-        ]
-        issues += _safety_issues(prefix, kwargs)
+        issues = []
         weights = kwargs.get("weights")
         if weights is not None and (not isinstance(weights, list) or len(weights) != len(entries)):
             count = len(weights) if isinstance(weights, list) else "a non-list"
@@ -152,83 +187,6 @@ def _zero_weight_issues(prefix: str, entries: list[Any], weights: Any) -> list[C
             "give at least one reward a non-zero weight",
         )
     ]
-
-
-_ENTRY_KEYS = ("_target_", "weight", "params", "name", "on_error", "timeout", "tasks")
-
-
-def _safety_issues(key: str, node: dict[str, Any]) -> list[ConfigIssue]:
-    """``on_error`` and ``timeout`` of the set or of one entry (null means: inherit the default)."""
-    issues = []
-    on_error = node.get("on_error")
-    if on_error is not None and on_error not in ON_ERROR:
-        issues.append(
-            ConfigIssue(
-                f"{key}.on_error",
-                on_error,
-                "unknown error policy",
-                "use zero (score 0.0), none (leave unscored) or raise (stop the run)",
-            )
-        )
-    timeout = node.get("timeout")
-    if timeout is not None and (
-        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
-    ):
-        issues.append(
-            ConfigIssue(
-                f"{key}.timeout",
-                timeout,
-                "timeout must be a positive number of seconds",
-                f"e.g. {key}.timeout=5, or null for no limit",
-            )
-        )
-    return issues
-
-
-def _entry_issues(key: str, entry: Any) -> list[ConfigIssue]:
-    if not isinstance(entry, dict):
-        return [ConfigIssue(key, entry, "a reward entry must be a mapping", "use {_target_, weight, params}")]
-    issues = []
-    for extra in sorted(entry.keys() - set(_ENTRY_KEYS)):
-        guess = closest(extra, _ENTRY_KEYS)
-        issues.append(
-            ConfigIssue(
-                f"{key}.{extra}",
-                entry[extra],
-                "unknown reward-entry key",
-                f"did you mean {key}.{guess}?" if guess else f"use {', '.join(_ENTRY_KEYS)}",
-            )
-        )
-    if not isinstance(entry.get("weight", 1.0), (int, float)) or isinstance(entry.get("weight"), bool):
-        issues.append(
-            ConfigIssue(f"{key}.weight", entry["weight"], "weight must be a number", "e.g. weight: 1.0")
-        )
-    issues += _safety_issues(key, entry)
-    tasks = entry.get("tasks")
-    if tasks is not None and (
-        not isinstance(tasks, list) or not tasks or not all(isinstance(t, str) and t for t in tasks)
-    ):
-        issues.append(
-            ConfigIssue(
-                f"{key}.tasks", tasks, "tasks must be a non-empty list of task names", "e.g. tasks: [finqa]"
-            )
-        )
-    if "_target_" not in entry:
-        return issues + [
-            ConfigIssue(
-                f"{key}._target_",
-                None,
-                "a reward entry needs _target_",
-                "point it at a scorer, e.g. rlvr.rewards.correctness.numeric_correctness",
-            )
-        ]
-    scorer, issue = target_or_issue(f"{key}._target_", entry["_target_"])
-    if issue:
-        return issues + [issue]
-    params = entry.get("params") or {}
-    if not isinstance(params, dict):
-        return issues + [ConfigIssue(f"{key}.params", params, "params must be a mapping", "e.g. params: {}")]
-    return issues + _param_issues(key, entry["_target_"], scorer, params)
 
 
 def _param_issues(key: str, target: str, scorer: Any, params: dict[str, Any]) -> list[ConfigIssue]:

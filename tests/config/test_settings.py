@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -121,3 +122,28 @@ def test_a_renamed_value_is_read_as_todays_and_not_offered():
     assert [str(i) for i in annotation_issues("c", Component, {"backend": "tlr"})] == [
         "c.backend='tlr': expected one of: auto, hf (got str). Fix: use one of: auto, hf"
     ]
+
+
+@dataclass(frozen=True)
+class Entry(Settings):
+    #: a required field
+    path: str
+    #: a bounded share
+    share: Annotated[float, AtLeast(0)] = 0.5
+
+
+def test_each_item_of_a_list_of_settings_is_checked_under_its_index():
+    class Component:
+        def __init__(self, entries: list[Entry], more: Sequence[Entry] | None = None):
+            pass
+
+    node = {"entries": [{"path": "a"}, {"path": "b", "shar": 1}, "c", {"share": -1}], "more": [{"path": 1}]}
+    assert [str(i) for i in annotation_issues("c", Component, node)] == [
+        "c.entries[1].shar=1: unknown key: not accepted by c.entries[1] (Entry). Fix: did you mean c.entries[1].share?",
+        "c.entries[2]='c': expected a mapping (got str). Fix: set c.entries[2] to a mapping",
+        "c.entries[3].path=None: required by c.entries[3] (Entry) but not set. Fix: set c.entries[3].path=<value>",
+        "c.entries[3].share=-1: must be at least 0. Fix: e.g. c.entries[3].share=0.5",
+        "c.more[0].path=1: expected a string (got int). Fix: quote it so it stays text: c.more[0].path='1'",
+    ]
+    assert annotation_issues("c", Component, {"entries": [{"path": "a"}], "more": None}) == []
+    assert Entry.required() == ["path"]

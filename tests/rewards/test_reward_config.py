@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 
 from rlvr.config import build
-from rlvr.config.validate import collect_issues
-from rlvr.rewards import RewardSet
+from rlvr.config.validate import collect_issues, component_issues
 from tests.conftest import compose_config
 
 NUMERIC = {
@@ -58,7 +57,7 @@ def test_readme_override_reaches_the_scorer() -> None:
 def _issues(change: Any) -> list[str]:
     kwargs: dict[str, Any] = {"reward_functions": [copy.deepcopy(NUMERIC)]}
     change(kwargs)
-    return [str(i) for i in RewardSet.config_issues("reward", kwargs)]
+    return [str(i) for i in component_issues("reward", {"_target_": "rlvr.rewards.RewardSet", **kwargs})]
 
 
 def _entry(**keys: Any) -> Any:
@@ -81,18 +80,42 @@ def _target(target: str, params: dict[str, Any]) -> Any:
         # A misspelt entry key gets a suggestion.
         (
             _entry(wieght=2.0),
-            "reward.reward_functions[0].wieght=2.0: unknown reward-entry key. Fix: did you mean",
+            "reward.reward_functions[0].wieght=2.0: unknown key: not accepted by reward.reward_functions[0]"
+            " (RewardEntry). Fix: did you mean reward.reward_functions[0].weight?",
         ),
         # An unknown error policy.
-        (_entry(on_error="ignore"), "reward.reward_functions[0].on_error='ignore': unknown error policy"),
+        (
+            _entry(on_error="ignore"),
+            "reward.reward_functions[0].on_error='ignore': expected one of: zero, none, raise or null",
+        ),
         # A negative timeout.
-        (_entry(timeout=-1), "reward.reward_functions[0].timeout=-1: timeout must be a positive number"),
+        (
+            _entry(timeout=-1),
+            "reward.reward_functions[0].timeout=-1: must be greater than 0 (seconds; null: no limit)",
+        ),
         # A timeout given as text.
-        (_entry(timeout="5s"), "reward.reward_functions[0].timeout='5s': timeout must be a positive number"),
+        (_entry(timeout="5s"), "reward.reward_functions[0].timeout='5s': expected a number or null"),
         # A set-wide policy is checked too.
-        (lambda kw: kw.update(on_error="skip"), "reward.on_error='skip': unknown error policy"),
+        (lambda kw: kw.update(on_error="skip"), "reward.on_error='skip': expected one of: zero, none, raise"),
+        # A set-wide timeout of 0.
+        (lambda kw: kw.update(timeout=0), "reward.timeout=0: must be greater than 0"),
         # A non-numeric weight.
-        (_entry(weight="high"), "reward.reward_functions[0].weight='high': weight must be a number"),
+        (_entry(weight="high"), "reward.reward_functions[0].weight='high': expected a number (got str)"),
+        # An empty task list.
+        (
+            _entry(tasks=[]),
+            "reward.reward_functions[0].tasks=[]: tasks must be a non-empty list of task names",
+        ),
+        # An entry without a scorer.
+        (
+            lambda kw: kw["reward_functions"][0].pop("_target_"),
+            "reward.reward_functions[0]._target_=None: required by reward.reward_functions[0] (RewardEntry)",
+        ),
+        # An entry that is not a mapping.
+        (
+            lambda kw: kw["reward_functions"].append("numeric"),
+            "reward.reward_functions[1]='numeric': expected a mapping (got str)",
+        ),
         # A misspelt param gets a suggestion.
         (
             _params(corect_reward=1.0),
