@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Self
 
+from rlvr.config.build import locate_target
 from rlvr.config.errors import ConfigIssue
 from rlvr.config.settings import Settings
 from rlvr.config.types import AtLeast
@@ -33,6 +34,7 @@ from rlvr.evaluation.options import k_issue
 
 GENERIC_DATA = "rlvr.data.generic.GenericQAData"
 REWARD_SET = "rlvr.rewards.RewardSet"
+REWARD_ENTRY = "rlvr.rewards.reward_set.RewardEntry"
 #: A count of rows or tokens; null: the suite's (or the evaluator's) own.
 Count = Annotated[int, AtLeast(1)] | None
 
@@ -204,20 +206,10 @@ def _judge_issues(prefix: str, benchmark: Benchmark) -> list[ConfigIssue]:
     fix = "reward (the run's reward set) or one reward entry, e.g. {_target_: rlvr.rewards.correctness.symbolic_correctness, params: {strategies: [boxed]}}"
     if not isinstance(benchmark.judge, dict):
         return [ConfigIssue(prefix, benchmark.judge, "unknown judge", fix)]
-    from rlvr.config.build import target_or_issue
-    from rlvr.config.validate import component_issues
-
-    inner = f"{prefix}._reward_set_.reward_functions[0]"
-    issues = [
-        ConfigIssue(
-            issue.key.replace(inner, prefix), issue.value, issue.rule, issue.fix.replace(inner, prefix)
-        )
-        for issue in component_issues(f"{prefix}._reward_set_", benchmark.judge_node() or {})
-    ]
-    scorer, _ = target_or_issue(f"{prefix}._target_", benchmark.judge.get("_target_"))
-    if issues or scorer is None:
+    # The entry type by name, as the reward set itself is built: components meet only through the config.
+    if issues := locate_target(REWARD_ENTRY).node_issues(prefix, benchmark.judge):
         return issues
-    if getattr(scorer, "correctness_max_param", None) is None:
+    if getattr(locate_target(benchmark.judge["_target_"]), "correctness_max_param", None) is None:
         return [
             ConfigIssue(f"{prefix}._target_", benchmark.judge["_target_"], "not a correctness reward", fix)
         ]
