@@ -37,7 +37,8 @@ from rlvr.evaluation.suite_compare import (
     report_suite_comparison,
     suite_summary,
 )
-from rlvr.paths import missing_path_problem, resolve_path
+from rlvr.modes.inputs import input_path_issue
+from rlvr.paths import resolve_path
 from rlvr.run_dir import RunDir
 
 #: Flipped rows printed to the console (all of them go to the report).
@@ -48,21 +49,10 @@ def input_issues(cfg: DictConfig) -> list[ConfigIssue]:
     """``a`` and ``b`` name two existing eval tables, or two suite results (run dirs holding
     ``suite_summary.json``), not one of each."""
     a, b = cfg.get("a"), cfg.get("b")
-    issues = []
+    issues, table = [], "eval_samples_*.jsonl"
     for key, value in (("a", a), ("b", b)):
-        if not value:
-            issues.append(
-                ConfigIssue(
-                    key,
-                    value,
-                    "mode=compare needs two eval tables",
-                    f"add {key}=<eval_samples_*.jsonl> (e.g. a run's eval_samples_after.jsonl)",
-                )
-            )
-        elif problem := missing_path_problem(str(value)):
-            issues.append(
-                ConfigIssue(key, value, problem, f"point {key}= at an existing eval_samples_*.jsonl")
-            )
+        if issue := input_path_issue(key, value, "mode=compare needs two eval tables", f"<{table}>", table):
+            issues.append(issue)
         elif Path(str(value)).is_dir() and not (Path(str(value)) / SUITE_SUMMARY).is_file():
             issues.append(
                 ConfigIssue(

@@ -28,7 +28,8 @@ from rlvr.console import say
 from rlvr.errors import ConfigError, DataError, DataFileMissing
 from rlvr.interfaces import RewardComponent
 from rlvr.manifest import write_manifest
-from rlvr.paths import missing_path_problem, resolve_path
+from rlvr.modes.inputs import input_path_issue
+from rlvr.paths import resolve_path
 from rlvr.rewards import completion_text
 from rlvr.rewards.judge import first_strategies
 from rlvr.run_dir import RunDir, write_jsonl_file
@@ -38,18 +39,14 @@ _CHUNK = 64  # records per reward call, like a training batch (a batched scorer 
 
 def input_issues(cfg: DictConfig) -> list[ConfigIssue]:
     """``input`` names an existing JSONL file of completions (checked at validation, before anything loads)."""
-    value = cfg.get("input")
-    if not value:
-        return [
-            ConfigIssue(
-                "input",
-                value,
-                "mode=score needs a JSONL file of completions",
-                "add input=<file.jsonl> (e.g. a run's eval_samples_after.jsonl)",
-            )
-        ]
-    problem = missing_path_problem(str(value))
-    return [ConfigIssue("input", value, problem, "point input= at an existing JSONL file")] if problem else []
+    issue = input_path_issue(
+        "input",
+        cfg.get("input"),
+        "mode=score needs a JSONL file of completions",
+        "<file.jsonl>",
+        "JSONL file",
+    )
+    return [issue] if issue else []
 
 
 def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
