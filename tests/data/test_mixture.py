@@ -185,7 +185,11 @@ def test_per_task_eval_rows(monkeypatch: pytest.MonkeyPatch) -> None:
             "data.tasks.finqa.prompt.answer_format",
             "rewards read 'hash' answers",
         ),
-        (["reward.reward_functions[0].tasks=7"], "reward.reward_functions[0].tasks", "expected a list of strings or null"),
+        (
+            ["reward.reward_functions[0].tasks=7"],
+            "reward.reward_functions[0].tasks",
+            "expected a list of strings or null",
+        ),
     ],
 )
 def test_mixture_mistakes_are_named(overrides: list[str], key: str, rule: str) -> None:
