@@ -18,6 +18,7 @@ from typing import Any
 from rlvr.console import say, warn
 from rlvr.errors import DataError
 from rlvr.evaluation.paired import comparison_markdown, paired_difference, paper_line
+from rlvr.jsonl import json_objects
 from rlvr.run_dir import RunDir
 
 #: What a suite evaluation writes about its benchmarks (rlvr.evaluation.suite_report).
@@ -27,17 +28,8 @@ SUITE_SUMMARY = "suite_summary.json"
 def read_table(path: Path) -> list[dict[str, Any]]:
     """The records of an eval table; a line that is not one is a DataError naming ``file:line`` and the fix."""
     records = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise DataError(
-                f"{path}:{number}: not valid JSON ({err.msg} at column {err.colno}). Fix: one JSON object "
-                "per line, as in a run's eval_samples_*.jsonl"
-            ) from err
-        if not isinstance(record, dict) or "correct" not in record:
+    for number, record in json_objects(path, "one JSON object per line, as in a run's eval_samples_*.jsonl"):
+        if "correct" not in record:
             raise DataError(
                 f"{path}:{number}: a record needs a `correct` field. Fix: compare eval tables "
                 "(a run's eval_samples_*.jsonl rows)"

@@ -15,7 +15,6 @@ re-score eval samples with a new reward config and to audit reward functions on 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from rlvr.config.errors import ConfigIssue
 from rlvr.console import say
 from rlvr.errors import ConfigError, DataError, DataFileMissing
 from rlvr.interfaces import RewardComponent
+from rlvr.jsonl import json_objects
 from rlvr.manifest import write_manifest
 from rlvr.modes.inputs import input_path_issue
 from rlvr.paths import resolve_path
@@ -87,29 +87,14 @@ def read_completions(path: Path, columns: list[str]) -> list[tuple[int, dict[str
     if not path.is_file():
         raise DataFileMissing(f"input={path}: no such file. Fix: point input= at a JSONL file of records")
     records = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise DataError(
-                    f"{path}:{number}: not valid JSON ({err.msg} at column {err.colno}). Fix: make each line "
-                    "one JSON object"
-                ) from err
-            if not isinstance(record, dict):
-                raise DataError(
-                    f"{path}:{number}: a record must be a JSON object, got {type(record).__name__}. Fix: make "
-                    "each line one JSON object"
-                )
-            missing = [c for c in ("completion", *columns) if c not in record]
-            if missing:
-                raise DataError(
-                    f"{path}:{number}: record has no {', '.join(map(repr, missing))} (it has {sorted(record)}). "
-                    f"Fix: give every record the fields the reward functions read: {['completion', *columns]}"
-                )
-            records.append((number, record))
+    for number, record in json_objects(path, "make each line one JSON object"):
+        missing = [c for c in ("completion", *columns) if c not in record]
+        if missing:
+            raise DataError(
+                f"{path}:{number}: record has no {', '.join(map(repr, missing))} (it has {sorted(record)}). "
+                f"Fix: give every record the fields the reward functions read: {['completion', *columns]}"
+            )
+        records.append((number, record))
     return records
 
 
