@@ -191,12 +191,12 @@ def value_issues_of(
     nested = settings_class(hint)
     if nested is not None and isinstance(value, dict):
         return nested.node_issues(key, value)
-    entry = _mapped_settings(hint)
+    entry = _entry_settings(hint, _MAPPINGS)
     if entry is not None and isinstance(value, dict):  # `tasks: dict[str, Task]`: each entry is a node
         return [
             issue for name, item in value.items() for issue in value_issues_of(f"{key}.{name}", item, entry)
         ]
-    item_class = _listed_settings(hint)
+    item_class = _entry_settings(hint, _SEQUENCES)
     if item_class is not None and isinstance(value, list):  # `entries: list[Entry]`: each item is a node
         return [
             issue
@@ -293,21 +293,13 @@ def annotation_issues(prefix: str, target: Any, kwargs: dict[str, Any]) -> list[
     return issues
 
 
-def _mapped_settings(hint: Any) -> Any:
-    """The settings class ``X`` of ``dict[str, X]`` (``| None`` allowed), or None."""
+def _entry_settings(hint: Any, containers: tuple[Any, ...]) -> Any:
+    """The settings class ``X`` of the entries of ``dict[str, X]`` or ``list[X]``/``Sequence[X]`` (whichever
+    ``containers`` names; ``| None`` allowed), or None."""
     bare = _bare(hint)[0]
     for arm in _union_args(bare) or (bare,):
-        if typing.get_origin(arm) in _MAPPINGS and len(typing.get_args(arm)) == 2:
-            return settings_class(typing.get_args(arm)[1])
-    return None
-
-
-def _listed_settings(hint: Any) -> Any:
-    """The settings class ``X`` of ``list[X]`` or ``Sequence[X]`` (``| None`` allowed), or None."""
-    bare = _bare(hint)[0]
-    for arm in _union_args(bare) or (bare,):
-        if typing.get_origin(arm) in _SEQUENCES and len(typing.get_args(arm)) == 1:
-            return settings_class(typing.get_args(arm)[0])
+        if typing.get_origin(arm) in containers and typing.get_args(arm):
+            return settings_class(typing.get_args(arm)[-1])
     return None
 
 
