@@ -33,19 +33,13 @@ from rlvr.run_dir import RunDir
 
 
 def input_issues(cfg: DictConfig) -> list[ConfigIssue]:
-    """``profile.*`` bound to :class:`ProfileSettings` like a component node: an unknown key gets the
-    closest field, a value that breaks its annotation the rule."""
+    """``profile.*`` checked as its :class:`ProfileSettings` node: an unknown key gets the closest field, a
+    value that breaks its annotation the rule."""
     from omegaconf.errors import OmegaConfBaseException
 
-    from rlvr.config.validate import bind_issues, value_issues
-
     node = cfg.get("profile")
-    if node is None:
-        return []
-    if not isinstance(node, DictConfig):
-        return [ConfigIssue("profile", node, "must be a mapping", "e.g. profile.samples=8")]
     try:
-        kwargs: dict[str, Any] = OmegaConf.to_container(node, resolve=True)  # type: ignore[assignment]
+        values = OmegaConf.to_container(node, resolve=True) if isinstance(node, DictConfig) else node
     except OmegaConfBaseException as err:
         return [
             ConfigIssue(
@@ -53,9 +47,7 @@ def input_issues(cfg: DictConfig) -> list[ConfigIssue]:
             )
         ]
     what = "mode=profile (rlvr.modes.profile_settings.ProfileSettings)"
-    return bind_issues("profile", ProfileSettings, kwargs, what) + value_issues(
-        "profile", ProfileSettings, kwargs
-    )
+    return ProfileSettings.node_issues("profile", values, what=what)
 
 
 def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
