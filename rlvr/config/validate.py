@@ -176,30 +176,26 @@ def _is_correctness(target: Any) -> bool:
     return issue is None and getattr(scorer, "correctness_max_param", None) is not None
 
 
-def _node_issues(cfg: DictConfig, name: str) -> list[ConfigIssue]:
+def resolved_node(cfg: DictConfig, name: str) -> tuple[Any, list[ConfigIssue]]:
+    """``cfg.<name>`` as plain data, or an issue naming the interpolation in it that does not resolve."""
     node = cfg.get(name)
-    if not isinstance(node, DictConfig):
-        return [
-            ConfigIssue(
-                name,
-                node,
-                "component node is missing or not a mapping",
-                f"restore the '{name}' group in conf/config.yaml's defaults list",
-            )
-        ]
     try:
-        kwargs: dict[str, Any] = OmegaConf.to_container(node, resolve=True)  # type: ignore[assignment]
+        return (OmegaConf.to_container(node, resolve=True) if isinstance(node, DictConfig) else node), []
     except OmegaConfBaseException as err:
         key = f"{name}.{err.full_key}" if getattr(err, "full_key", None) else name
-        return [
-            ConfigIssue(
-                key,
-                None,
-                f"cannot resolve interpolation ({err.msg})",
-                "fix the ${...} reference or set the value directly",
-            )
-        ]
-    return component_issues(name, kwargs)
+        rule, fix = (
+            f"cannot resolve interpolation ({err.msg})",
+            "fix the ${...} reference or set the value directly",
+        )
+        return None, [ConfigIssue(key, None, rule, fix)]
+
+
+def _node_issues(cfg: DictConfig, name: str) -> list[ConfigIssue]:
+    kwargs, issues = resolved_node(cfg, name)
+    if issues or isinstance(kwargs, dict):
+        return issues or component_issues(name, kwargs)
+    fix = f"restore the '{name}' group in conf/config.yaml's defaults list"
+    return [ConfigIssue(name, kwargs, "component node is missing or not a mapping", fix)]
 
 
 def component_issues(prefix: str, node: dict[str, Any]) -> list[ConfigIssue]:

@@ -35,17 +35,11 @@ from rlvr.run_dir import RunDir
 def input_issues(cfg: DictConfig) -> list[ConfigIssue]:
     """``profile.*`` checked as its :class:`ProfileSettings` node: an unknown key gets the closest field, a
     value that breaks its annotation the rule."""
-    from omegaconf.errors import OmegaConfBaseException
+    from rlvr.config.validate import resolved_node
 
-    node = cfg.get("profile")
-    try:
-        values = OmegaConf.to_container(node, resolve=True) if isinstance(node, DictConfig) else node
-    except OmegaConfBaseException as err:
-        return [
-            ConfigIssue(
-                "profile", None, f"cannot resolve interpolation ({err.msg})", "set the value directly"
-            )
-        ]
+    values, issues = resolved_node(cfg, "profile")
+    if issues:
+        return issues
     what = "mode=profile (rlvr.modes.profile_settings.ProfileSettings)"
     return ProfileSettings.node_issues("profile", values, what=what)
 
