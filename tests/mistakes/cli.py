@@ -67,11 +67,9 @@ def tiny_args(model_dir: Path, run_dir: Path, *extra: str) -> list[str]:
     )
 
 
-def run_until(
-    args: list[str], send: signal.Signals | None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess:
-    """Run the command line; send ``send`` once the run says it waits for it."""
-    process = subprocess.Popen(
+def start_cli(args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
+    """``run_pipeline.py args`` started offline from the project root, its output piped as text."""
+    return subprocess.Popen(
         [sys.executable, SCRIPT, *args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -79,6 +77,20 @@ def run_until(
         text=True,
         env={**OFFLINE, **(env or {})},
     )
+
+
+def run_cli(args: list[str], cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """``run_pipeline.py args`` run offline to its end in ``cwd``, its output captured as text."""
+    return subprocess.run(
+        [sys.executable, SCRIPT, *args], cwd=cwd, capture_output=True, text=True, env=OFFLINE
+    )
+
+
+def run_until(
+    args: list[str], send: signal.Signals | None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run the command line; send ``send`` once the run says it waits for it."""
+    process = start_cli(args, env)
     seen = []
     if send is not None:
         for line in process.stdout:

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from rlvr.signals import resume_command
-from tests.mistakes.cli import OFFLINE, ROOT, SCRIPT, run_until, tiny_args
+from tests.mistakes.cli import SCRIPT, run_cli, run_until, start_cli, tiny_args
 from tests.waiting_components import WAITING
 
 # (mistake, eval._target_ (a real evaluator that waits or crashes at one point), the signal sent when the
@@ -81,25 +79,12 @@ def test_a_second_run_into_a_running_jobs_dir(tiny_model_dir: Path, tmp_path: Pa
     into the same dir with overwrite=true, is refused before Hydra writes anything there."""
     run_dir = tmp_path / "run"
     args = tiny_args(tiny_model_dir, run_dir, "eval._target_=tests.waiting_components.WaitsBeforeTraining")
-    first = subprocess.Popen(
-        [sys.executable, SCRIPT, *args],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=OFFLINE,
-    )
+    first = start_cli(args)
     for line in first.stdout:
         if line.startswith(WAITING):
             break
     hydra_files = {p.name: p.read_bytes() for p in (run_dir / ".hydra").iterdir()}
-    second = subprocess.run(
-        [sys.executable, SCRIPT, *args, "overwrite=true"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=OFFLINE,
-    )
+    second = run_cli([*args, "overwrite=true"])
     lock = json.loads((run_dir / ".rlvr.lock").read_text())
     first.send_signal(signal.SIGTERM)
     first.communicate()

@@ -5,13 +5,11 @@ exactly as a bad line in a data file is — never a traceback."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.mistakes.cli import OFFLINE, SCRIPT
+from tests.mistakes.cli import run_cli
 
 #: file name → the lines of the input files the cases read (relative names: the line shows them as given).
 FILES = {
@@ -62,13 +60,7 @@ MODE_LINES = [
 def test_mode_input_mistake_line(mistake: str, args: list[str], line: str, tmp_path: Path) -> None:
     for name, lines in FILES.items():
         (tmp_path / name).write_text("\n".join(lines) + "\n")
-    result = subprocess.run(
-        [sys.executable, SCRIPT, *args, "hydra.run.dir=run"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env=OFFLINE,
-    )
+    result = run_cli([*args, "hydra.run.dir=run"], cwd=tmp_path)
     output = result.stdout + result.stderr
     assert result.returncode == 3, output[-2000:]
     assert line in output.splitlines() and "Traceback" not in output, output[-2000:]
