@@ -95,15 +95,17 @@ def summarize_training(
     after: Evaluation | None,
     periodic: Any | None,
     started: float,
+    other_seconds: float = 0.0,
 ) -> TrainingEvaluation:
     """Baseline → final per metric (Δ, CI), the in-training points and the best step (and where it was
-    saved), and evaluation's share of the run's wall time; each printed too."""
+    saved), and evaluation's share of the run's wall time; each printed too. ``other_seconds`` is evaluation
+    outside the evaluator (a benchmark suite before and after training), counted in that share."""
     final = after or before
     comparison = None
     if final is not None:
         comparison = evaluator.compare(before.result if before and after else None, final.result)
         print_comparison(comparison, final.result)
-    eval_seconds = sum(e.result["seconds"] for e in (before, after) if e is not None)
+    eval_seconds = other_seconds + sum(e.result["seconds"] for e in (before, after) if e is not None)
     points = None
     if periodic is not None:
         points = periodic.state.summary()

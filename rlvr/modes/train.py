@@ -36,7 +36,13 @@ from rlvr.interfaces import (
 from rlvr.manifest import write_manifest
 from rlvr.models.checks import chat_template_problem
 from rlvr.modes.run_report import REPORT_FILE, RunReport, train_entry
-from rlvr.modes.train_suite import resumes, suite_after_training, suite_before_training, suite_interrupted
+from rlvr.modes.train_suite import (
+    resumes,
+    suite_after_training,
+    suite_before_training,
+    suite_interrupted,
+    suite_seconds,
+)
 from rlvr.modes.write_errors import checkpoint_write_error, save_error
 from rlvr.observers.callback import observer_callback, quiet_trainer
 from rlvr.observers.silent import for_rank
@@ -147,7 +153,9 @@ def run(cfg: DictConfig, run_dir: RunDir) -> dict[str, Any]:
         after = _evaluate(parts, trainer, "after", run_dir, periodic)
         report = replace(report, after=after and after.summary)
         report = replace(report, suite=_suite(cfg, parts, trainer, run_dir, report.suite))
-        summary = summarize_training(parts.evaluator, before, after, periodic, run_dir.started)
+        summary = summarize_training(
+            parts.evaluator, before, after, periodic, run_dir.started, suite_seconds(report.suite)
+        )
         report = replace(report, comparison=summary.comparison, periodic=summary.periodic)
         report = replace(report, eval_time=summary.eval_time)
         set_phase("saving the final model")

@@ -123,3 +123,11 @@ def suite_interrupted(entry: dict[str, Any] | None, trained: TrainResult) -> dic
     reason = f"stopped by {trained.interrupted} after step {trained.global_step}: the suite runs after training, when the run is resumed"
     say(f"suite {entry['name']}: not evaluated after training ({reason})")
     return {**entry, "after": skipped(reason)}
+
+
+def suite_seconds(entry: dict[str, Any] | None) -> float:
+    """Seconds the suite took before and after training (0 for a side that did not run), counted in the
+    run report's ``eval_time`` beside the evaluator's own evaluations."""
+    if entry is None:
+        return 0.0
+    return sum(float(entry.get(side, {}).get("seconds", 0.0)) for side in ("before", "after"))

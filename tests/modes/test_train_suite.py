@@ -273,3 +273,12 @@ def test_no_suite_entry_without_a_suite_and_a_signal_marks_the_after_side() -> N
     assert suite_interrupted(None, TrainResult(1, interrupted="SIGINT")) is None
     entry = suite_interrupted({"name": "s", "before": {}}, TrainResult(1, interrupted="SIGINT"))
     assert entry is not None and entry["after"]["skipped"].startswith("stopped by SIGINT after step 1")
+
+
+@pytest.mark.slow
+def test_suite_seconds_count_in_eval_time(suite_run: tuple[Path, list[str]]) -> None:
+    """Evaluation's share of the run counts the suite before and after training, not only the eval split."""
+    report = _json(suite_run[0] / "run" / "eval_report.json")
+    suite = report["suite"]["before"]["seconds"] + report["suite"]["after"]["seconds"]
+    evaluator = report["before"]["seconds"] + report["after"]["seconds"]
+    assert suite > 0 and report["eval_time"]["eval_s"] == pytest.approx(suite + evaluator, abs=0.02)
