@@ -5,13 +5,15 @@
 #                                             #   (+ .device/arith): wheels → $HOME/site, the files → $HOME
 #   bash benchmarks/device_setup.sh model     # carry .device/model-b: $HOME/assets/SmolLM2-135M-Instruct.Q4_1.gguf
 #   bash benchmarks/device_setup.sh m040      # the 0.40B random-init benchmark shape → $HOME/m040 (no carry)
+#   bash benchmarks/device_setup.sh smollm2   # SmolLM2-135M's shape, random init → $HOME/smollm2 (no carry: an
+#                                             #   upper bound on time in one call, where model-b cannot follow)
 #   bash benchmarks/device_setup.sh qlora     # carry .device/qlora: bitsandbytes → $HOME/site
 #   bash benchmarks/device_setup.sh unsloth   # carry .device/unsloth: Unsloth + trl 1.15 → $HOME/unsloth-site
 #   eval "$(bash benchmarks/device_setup.sh env [unsloth])"   # PYTHONPATH for this call (Unsloth's first)
 # .device/ is built on a machine with registry access: ../shared/device/prepare.sh, then
 # benchmarks/prepare_backend_wheels.sh and benchmarks/export_reasoning_gym.py .device/arith (see README).
 set -euo pipefail
-step=${1:?usage: device_setup.sh base|model|m040|qlora|unsloth|env [unsloth]}
+step=${1:?usage: device_setup.sh base|model|m040|smollm2|qlora|unsloth|env [unsloth]}
 install() {  # wheels of $1 into $2, offline, without dependency resolution (each set is complete)
   python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target "$2" "$1"/*.whl
   echo "device_setup: $(ls "$1"/*.whl | wc -l) wheels from $1 in $2"
@@ -35,11 +37,11 @@ case "$step" in
     fi
     echo "device_setup: $gguf ($(stat -c %s "$gguf") bytes)"
     ;;
-  m040)
+  m040|smollm2)
     PYTHONPATH="$HOME/site:$PWD" python3 -c "import sys; from pathlib import Path; \
-from benchmarks.rollout_gpu import build_model; build_model(Path(sys.argv[1]), sys.argv[2])" \
-      "$HOME/m040" "$HOME/tokenizer"
-    echo "device_setup: $HOME/m040"
+from benchmarks.rollout_gpu import build_model; build_model(Path(sys.argv[1]), sys.argv[2], sys.argv[3])" \
+      "$HOME/$step" "$HOME/tokenizer" "$step"
+    echo "device_setup: $HOME/$step"
     ;;
   qlora) install .device/qlora "$HOME/site" ;;
   unsloth) install .device/unsloth "$HOME/unsloth-site" ;;
@@ -48,5 +50,5 @@ from benchmarks.rollout_gpu import build_model; build_model(Path(sys.argv[1]), s
     if [ "${2:-}" = unsloth ]; then path="$HOME/unsloth-site:$path"; fi
     echo "export PYTHONPATH=$path PYTHONUNBUFFERED=1"
     ;;
-  *) echo "device_setup: unknown step '$step' (base, model, m040, qlora, unsloth, env)" >&2; exit 2 ;;
+  *) echo "device_setup: unknown step '$step' (base, model, m040, smollm2, qlora, unsloth, env)" >&2; exit 2 ;;
 esac

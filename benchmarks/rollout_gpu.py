@@ -39,11 +39,27 @@ SHAPE = dict(
     tie_word_embeddings=True,
     max_position_embeddings=4096,
 )
+#: SmolLM2-135M-Instruct's shape (134,515,008 parameters): a random-init stand-in for timing where its real
+#: weights (two ~47 MiB halves, two device calls) cannot travel; it never stops early, so its times are an
+#: upper bound for the real model's.
+SMOLLM2_SHAPE = dict(
+    hidden_size=576,
+    num_hidden_layers=30,
+    num_attention_heads=9,
+    num_key_value_heads=3,
+    intermediate_size=1536,
+    vocab_size=49152,
+    tie_word_embeddings=True,
+    max_position_embeddings=8192,
+    rope_theta=100000.0,
+    rms_norm_eps=1e-5,
+)
+SHAPES = {"m040": SHAPE, "smollm2": SMOLLM2_SHAPE}
 HBM_BYTES_PER_S = 4.3e12  # measured on the H200 (../shared/device/README.md)
 
 
-def build_model(directory: Path, tokenizer_source: str) -> Path:
-    """Save a random-init model of the benchmark shape plus a 49152-token tokenizer."""
+def build_model(directory: Path, tokenizer_source: str, shape: str = "m040") -> Path:
+    """Save a random-init model of a benchmark shape (:data:`SHAPES`) plus a 49152-token tokenizer."""
     import torch
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
@@ -57,7 +73,9 @@ def build_model(directory: Path, tokenizer_source: str) -> Path:
     torch.manual_seed(0)
     # No pad_token_id in the config: LlamaForCausalLM would initialise that embedding row to zero, and a
     # zero row for a token every prompt contains makes gradients overflow (benchmarks/nan_locate.py).
-    config = LlamaConfig(**SHAPE, bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id)
+    config = LlamaConfig(
+        **SHAPES[shape], bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id
+    )
     LlamaForCausalLM(config).to(torch.bfloat16).save_pretrained(directory)
     tokenizer.save_pretrained(directory)
     return directory

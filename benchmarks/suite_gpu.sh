@@ -5,6 +5,8 @@
 # arithmetic test (512 problems, 16 samples each: the mean@16 path AIME/AMC take). Each suite run is timed
 # end to end (model load included) and its suite_summary.md printed; copies land flat in <out dir>.
 #   bash benchmarks/suite_gpu.sh <SmolLM2-135M-Instruct.Q4_1.gguf> <gsm8k dir> <arith dir> <out dir> [overrides]
+# The model may also be a directory: `device_setup.sh smollm2`'s random-init stand-in gives, in one device
+# call, an upper bound (every completion runs to the token limit; its accuracies mean nothing).
 set -euo pipefail
 gguf=$1; gsm8k=$2; arith=$3; out=$4; shift 4
 mkdir -p "$out"
