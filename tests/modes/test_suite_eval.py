@@ -242,3 +242,44 @@ def test_suite_on_the_tiny_model(tiny_model_dir: Path, tmp_path: Path) -> None:
     rows = [json.loads(line) for line in (tmp_path / "suite" / "gsm8k.jsonl").read_text().splitlines()]
     assert len(rows) == 8 and all(1 <= r["completion_tokens"] <= 4 for r in rows)
     assert all({"strict_match", "flexible_extract", "sampled_correct"} <= r.keys() for r in rows)
+
+
+def test_suite_benchmarks_share_one_rollout_engine(
+    tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every benchmark of a suite generates through the same inference copy of the model (one engine, one
+    set of compiled graphs on a GPU), not one engine per benchmark: the copy and its graphs cost seconds."""
+    from rlvr.modes.eval import run
+    from rlvr.rollout import engine as engine_module
+    from rlvr.run_dir import RunDir
+
+    built: list[object] = []
+
+    class CountedEngine(engine_module.RolloutEngine):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            built.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(engine_module, "RolloutEngine", CountedEngine)
+    smoke = "pkg://rlvr/data/builtin/smoke_math_test.jsonl"
+    cfg = compose_config(
+        [
+            "mode=eval",
+            "eval.suite=gsm8k_std",
+            f"model.model_name_or_path={tiny_model_dir}",
+            "model.lora.enabled=false",
+            "model.dtype=float32",
+            "eval.backend=fast",
+            "eval.max_new_tokens=3",
+            "eval.bootstrap_samples=20",
+            f"eval.suite.benchmarks.gsm8k.path={smoke}",
+            f"+eval.suite.benchmarks.again.path={smoke}",
+            "+eval.suite.benchmarks.again.answer_parser=hash",
+            "+eval.suite.benchmarks.again.samples=2",
+        ]
+    )
+    validate_config(cfg, modes=MODES)
+    report = run(cfg, RunDir(tmp_path))
+    assert [e["name"] for e in report["suite"]["benchmarks"]] == ["gsm8k", "again"]
+    assert [e["rows"] for e in report["suite"]["benchmarks"]] == [8, 8]
+    assert len(built) == 1
