@@ -216,9 +216,12 @@ def test_base_then_trained_then_compare(scripted: dict[str, str], tmp_path: Path
     )
 
 
-def test_suite_on_the_tiny_model(tiny_model_dir: Path, tmp_path: Path) -> None:
-    """The real path once: a model is loaded, its tokenizer renders each benchmark's prompt and the
-    evaluator generates (greedy and sampled) — noise from random weights, but every row is judged."""
+SMOKE_TEST = "pkg://rlvr/data/builtin/smoke_math_test.jsonl"
+
+
+def _run_tiny_suite(tiny_model_dir: Path, tmp_path: Path, *extra: str) -> dict[str, Any]:
+    """``mode=eval eval.suite=gsm8k_std`` on the tiny model (fp32, no LoRA), GSM8K pointed at the packaged
+    8-row smoke test; ``extra`` overrides add benchmarks or change sampling."""
     from rlvr.modes.eval import run
     from rlvr.run_dir import RunDir
 
@@ -229,14 +232,21 @@ def test_suite_on_the_tiny_model(tiny_model_dir: Path, tmp_path: Path) -> None:
             f"model.model_name_or_path={tiny_model_dir}",
             "model.lora.enabled=false",
             "model.dtype=float32",
-            "eval.max_new_tokens=4",
             "eval.bootstrap_samples=50",
-            "eval.suite.benchmarks.gsm8k.path=pkg://rlvr/data/builtin/smoke_math_test.jsonl",
-            "eval.suite.benchmarks.gsm8k.samples=2",
+            f"eval.suite.benchmarks.gsm8k.path={SMOKE_TEST}",
+            *extra,
         ]
     )
     validate_config(cfg, modes=MODES)
-    report = run(cfg, RunDir(tmp_path))
+    return run(cfg, RunDir(tmp_path))
+
+
+def test_suite_on_the_tiny_model(tiny_model_dir: Path, tmp_path: Path) -> None:
+    """The real path once: a model is loaded, its tokenizer renders each benchmark's prompt and the
+    evaluator generates (greedy and sampled) — noise from random weights, but every row is judged."""
+    report = _run_tiny_suite(
+        tiny_model_dir, tmp_path, "eval.max_new_tokens=4", "eval.suite.benchmarks.gsm8k.samples=2"
+    )
     (entry,) = report["suite"]["benchmarks"]
     assert entry["rows"] == 8 and entry["headline"] == "mean@2"
     rows = [json.loads(line) for line in (tmp_path / "suite" / "gsm8k.jsonl").read_text().splitlines()]
@@ -249,9 +259,7 @@ def test_suite_benchmarks_share_one_rollout_engine(
 ) -> None:
     """Every benchmark of a suite generates through the same inference copy of the model (one engine, one
     set of compiled graphs on a GPU), not one engine per benchmark: the copy and its graphs cost seconds."""
-    from rlvr.modes.eval import run
     from rlvr.rollout import engine as engine_module
-    from rlvr.run_dir import RunDir
 
     built: list[object] = []
 
@@ -261,25 +269,15 @@ def test_suite_benchmarks_share_one_rollout_engine(
             super().__init__(*args, **kwargs)
 
     monkeypatch.setattr(engine_module, "RolloutEngine", CountedEngine)
-    smoke = "pkg://rlvr/data/builtin/smoke_math_test.jsonl"
-    cfg = compose_config(
-        [
-            "mode=eval",
-            "eval.suite=gsm8k_std",
-            f"model.model_name_or_path={tiny_model_dir}",
-            "model.lora.enabled=false",
-            "model.dtype=float32",
-            "eval.backend=fast",
-            "eval.max_new_tokens=3",
-            "eval.bootstrap_samples=20",
-            f"eval.suite.benchmarks.gsm8k.path={smoke}",
-            f"+eval.suite.benchmarks.again.path={smoke}",
-            "+eval.suite.benchmarks.again.answer_parser=hash",
-            "+eval.suite.benchmarks.again.samples=2",
-        ]
+    report = _run_tiny_suite(
+        tiny_model_dir,
+        tmp_path,
+        "eval.backend=fast",
+        "eval.max_new_tokens=3",
+        f"+eval.suite.benchmarks.again.path={SMOKE_TEST}",
+        "+eval.suite.benchmarks.again.answer_parser=hash",
+        "+eval.suite.benchmarks.again.samples=2",
     )
-    validate_config(cfg, modes=MODES)
-    report = run(cfg, RunDir(tmp_path))
     assert [e["name"] for e in report["suite"]["benchmarks"]] == ["gsm8k", "again"]
     assert [e["rows"] for e in report["suite"]["benchmarks"]] == [8, 8]
     assert len(built) == 1
