@@ -10,14 +10,22 @@
 set -euo pipefail
 gguf=$1; gsm8k=$2; arith=$3; out=$4; shift 4
 mkdir -p "$out"
+timed() {  # <run> <label> <command...>: the command's output to <out>/<run>.log, then "<label>: wall=<s> s"
+  local run=$1 label=$2 start=$EPOCHREALTIME status=0
+  shift 2
+  "$@" > "$out/$run.log" 2>&1 || status=$?
+  awk -v s="$start" -v e="$EPOCHREALTIME" -v l="$label" 'BEGIN { printf "%s: wall=%.2f s\n", l, e - s }' \
+    | tee -a "$out/$run.log"
+  if [ "$status" != 0 ]; then tail -n 30 "$out/$run.log" >&2; exit "$status"; fi
+}
 common=(mode=eval eval.suite=gsm8k_std model.model_name_or_path="$gguf" "model.eos_token='<|im_end|>'"
   eval.batch_size=256 observer.console=quiet)
-/usr/bin/time -f "gsm8k_std (GSM8K test, greedy): wall=%e s" python run_pipeline.py "${common[@]}" \
-  eval.suite.benchmarks.gsm8k.path="$gsm8k/test.jsonl" "$@" hydra.run.dir="$out/gsm8k" > "$out/gsm8k.log" 2>&1
-/usr/bin/time -f "arith test, 16 samples each (mean@16): wall=%e s" python run_pipeline.py "${common[@]}" \
+timed gsm8k "gsm8k_std (GSM8K test, greedy)" python run_pipeline.py "${common[@]}" \
+  eval.suite.benchmarks.gsm8k.path="$gsm8k/test.jsonl" "$@" hydra.run.dir="$out/gsm8k"
+timed arith "arith test, 16 samples each (mean@16)" python run_pipeline.py "${common[@]}" \
   eval.suite.benchmarks.gsm8k.path="$arith/test.jsonl" eval.suite.benchmarks.gsm8k.title=arith \
   eval.suite.benchmarks.gsm8k.samples=16 eval.suite.max_new_tokens=128 eval.suite.temperature=0.6 \
-  "$@" hydra.run.dir="$out/arith" > "$out/arith.log" 2>&1
+  "$@" hydra.run.dir="$out/arith"
 for run in gsm8k arith; do
   cp "$out/$run/suite_summary.md" "$out/$run-suite_summary.md"
   cat "$out/$run-suite_summary.md"
