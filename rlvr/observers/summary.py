@@ -2,10 +2,11 @@
 
 Tokens generated = Σ over logging steps of ``completions/mean_length`` × completions per step (from the
 trainer's batch shape); throughput divides that by Σ ``step_time`` (generation and the update together,
-as TRL measures a step). Peak GPU memory is the largest ``gpu/peak_memory_gib`` a step logged. Accuracy is read from the eval
-records' tags (``before``/``after``; the last ``periodic`` point, as ``step N``, when no final one ran);
-the best checkpoint from ``eval_report.json`` when the evaluation saved one. How the job ended and its
-wall time are added by :func:`rlvr.ending.record_ending` (the ``ended`` row) once the job is over.
+as TRL measures a step). Peak GPU memory is the largest ``gpu/peak_memory_gib`` a step logged. Accuracy is
+read from the eval records' tags (``before``/``after``; the last ``periodic`` point, as ``step N``, when no
+final one ran); a suite evaluation's headline per benchmark gets a row of its own; the best checkpoint
+from ``eval_report.json`` when the evaluation saved one. How the job ended and its wall time are added by
+:func:`rlvr.ending.record_ending` (the ``ended`` row) once the job is over.
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ def _present(run_dir: RunDir) -> list[str]:
 def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, value) rows for the console table and ``summary.md``."""
     accuracy = summary.get("accuracy") or {}
+    suite = _suite_headlines(summary)
     ended = summary.get("ended")  # added by rlvr.ending when the job is over; the console line says it then
     rows = [("ended", ended["text"])] if ended else []
     rows += [
@@ -124,8 +126,9 @@ def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
             "peak GPU memory",
             f"{summary['peak_gpu_memory_gib']} GiB" if summary.get("peak_gpu_memory_gib") else "—",
         ),
-        ("accuracy", " → ".join(f"{t} {_text(v)}" for t, v in accuracy.items()) or "not measured"),
+        ("accuracy", " → ".join(f"{t} {_text(v)}" for t, v in accuracy.items()) or _unmeasured(suite)),
     ]
+    rows += [(f"suite {name}", f"{headline} {_text(value)}") for (name, headline), value in suite.items()]
     step = summary.get("training_step") or {}
     if "tokens_forwarded_per_step" in step:
         rows.append(
@@ -143,6 +146,22 @@ def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
     rows.append(("alarms", str(len(summary["alarms"])) if summary["alarms"] else "none"))
     rows += [(f"  {i}", message) for i, message in enumerate(summary["alarms"], start=1)]
     return rows
+
+
+def _suite_headlines(summary: dict[str, Any]) -> dict[tuple[str, str], Any]:
+    """(benchmark, headline) → value of a suite evaluation (``suite/<name>/<headline>`` keys, passed to the
+    observer's ``finish`` by :mod:`rlvr.modes.suite`): a suite's figures are its own rows, not the accuracy
+    row's before → after."""
+    found = {}
+    for key, value in summary.items():
+        parts = key.split("/")
+        if len(parts) == 3 and parts[0] == "suite":
+            found[(parts[1], parts[2])] = value
+    return found
+
+
+def _unmeasured(suite: dict[tuple[str, str], Any]) -> str:
+    return "on the suite's benchmarks (below)" if suite else "not measured"
 
 
 def summary_markdown(summary: dict[str, Any]) -> str:

@@ -184,6 +184,9 @@ def test_suite_writes_a_table_per_benchmark_and_a_summary(scripted: None, tmp_pa
     logged = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
     assert {r["tag"] for r in logged if r["kind"] == "eval"} == {f"suite/{name}" for name in FIXTURES}
     assert next(r for r in logged if r["tag"] == "suite/gsm8k")["eval/suite/gsm8k/strict_match"] == 0.25
+    run_summary = (run_dir / "summary.md").read_text()  # the run's own summary reads the suite's figures
+    assert "| suite gsm8k | accuracy 0.75 |" in run_summary and "| suite aime24 | mean@4 0.5 |" in run_summary
+    assert "| accuracy | on the suite's benchmarks (below) |" in run_summary
 
 
 def test_suite_caps_rows_per_benchmark(scripted: None, tmp_path: Path) -> None:
